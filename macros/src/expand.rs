@@ -1,0 +1,126 @@
+//! The pipeline (parse → validate → generate) and the code it generates.
+//!
+//! For
+//!
+//! ```text
+//! #[get("/users/{id}")]
+//! #[metered]
+//! #[tracing::instrument]
+//! pub async fn get_user(id: web::Path<u32>) -> Result<HttpResponse, ApiError> { ... }
+//! ```
+//!
+//! it generates a function of the same name and visibility that actix registers, taking the raw
+//! request and payload, with the user's function unchanged inside it:
+//!
+//! ```text
+//! #[get("/users/{id}")]
+//! pub async fn get_user(req: HttpRequest, payload: web::Payload) -> HttpResponse {
+//!     #[tracing::instrument]
+//!     async fn get_user(id: web::Path<u32>) -> Result<HttpResponse, ApiError> { ... }
+//!     static SITE: HandlerSite = HandlerSite::new("get_user", &[], &[]);
+//!     serve(&SITE, req, payload, get_user).await
+//! }
+//! ```
+//!
+//! `serve` extracts the arguments and builds the response exactly as actix's own handler service
+//! does, which is how extractor rejections and the exact status of any `Responder` are seen.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
+
+use crate::args::Args;
+use crate::handler::Handler;
+use crate::validate::validate;
+
+/// Entry point: the expansion, or the user's item unchanged plus the errors, so that rustc shows
+/// those errors and not a cascade of "cannot find function".
+pub(crate) fn metered(args: TokenStream, item: TokenStream) -> TokenStream {
+    match try_expand(args, item.clone()) {
+        Ok(expanded) => expanded,
+        Err(error) => {
+            let mut output = item;
+            output.extend(error.to_compile_error());
+            output
+        }
+    }
+}
+
+fn try_expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let args = Args::parse(args);
+    let handler = Handler::parse(item);
+    let (args, handler) = match (args, handler) {
+        (Ok(args), Ok(handler)) => (args, handler),
+        (Err(mut a), Err(h)) => {
+            a.combine(h);
+            return Err(a);
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
+    validate(&args, &handler)?;
+    Ok(generate(&args, &handler))
+}
+
+fn generate(args: &Args, handler: &Handler) -> TokenStream {
+    let krate = match &args.krate {
+        Some(path) => path.to_token_stream(),
+        None => quote!(::handler_metrics),
+    };
+    let private = quote!(#krate::__private);
+    let name = match &args.name {
+        Some(name) => name.value(),
+        None => handler.default_name(),
+    };
+    let labels = args.labels.iter().flatten().map(|label| {
+        let key = &label.name;
+        let value = &label.value;
+        quote!((#key, #value))
+    });
+    let buckets = args
+        .buckets
+        .iter()
+        .flat_map(|b| &b.values)
+        .map(|b| Literal::f64_unsuffixed(b.value));
+
+    let Handler {
+        outer_attrs,
+        inner_attrs,
+        vis,
+        sig,
+        block,
+        ..
+    } = handler;
+    let ident = &sig.ident;
+    let fn_token = sig.fn_token;
+    // Errors about the handler's arguments or return type (not an extractor, not a responder)
+    // point at the user's signature rather than at generated code.
+    let call_span = sig.paren_token.span.join();
+    let output_span = match &sig.output {
+        syn::ReturnType::Type(_, ty) => ty.span(),
+        syn::ReturnType::Default => sig.ident.span(),
+    };
+    let serve = quote_spanned!(call_span.join(output_span).unwrap_or(call_span)=>
+        #private::actix::serve(
+            &__HANDLER_METRICS_SITE,
+            __handler_metrics_request,
+            __handler_metrics_payload,
+            #ident,
+        )
+    );
+
+    quote! {
+        #(#outer_attrs)*
+        #vis async #fn_token #ident(
+            __handler_metrics_request: #private::actix::HttpRequest,
+            __handler_metrics_payload: #private::actix::Payload,
+        ) -> #private::actix::HttpResponse {
+            #(#inner_attrs)*
+            #sig #block
+
+            static __HANDLER_METRICS_SITE: #private::HandlerSite =
+                #private::HandlerSite::new(#name, &[#(#labels),*], &[#(#buckets),*]);
+
+            #serve.await
+        }
+    }
+}

@@ -1,0 +1,351 @@
+//! The installed configuration and every series recorded under it: what the registry collects.
+//!
+//! Everything here runs once (installation) or per scrape (collection); the per-request code is
+//! in [`recording`](crate::recording).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+use prometheus::core::{Collector, Desc, Metric as _};
+use prometheus::proto::{MetricFamily, MetricType};
+use prometheus::Registry;
+
+use crate::names::{IN_FLIGHT_LABELS, REQUEST_LABELS};
+use crate::series::RouteSeries;
+use crate::{Config, ConfigError};
+
+/// The configuration every `#[metered]` handler records into, once installed.
+static GLOBAL: OnceLock<Metrics> = OnceLock::new();
+
+/// The full names of the metric families, after the namespace is applied.
+///
+/// # Examples
+///
+/// ```
+/// use handler_metrics_runtime::FamilyNames;
+///
+/// let names = FamilyNames::new(Some("api"));
+/// assert_eq!(names.requests_total, "api_http_requests_total");
+/// assert_eq!(FamilyNames::new(None).in_flight, "http_requests_in_flight");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyNames {
+    /// Counter of requests: `http_requests_total`.
+    pub requests_total: String,
+    /// Histogram of durations with the configured buckets: `http_requests_duration_seconds`.
+    pub duration: String,
+    /// Histogram of durations of handlers with their own `buckets`:
+    /// `http_requests_custom_duration_seconds`.
+    pub custom_duration: String,
+    /// Gauge of requests being served: `http_requests_in_flight`.
+    pub in_flight: String,
+}
+
+impl FamilyNames {
+    /// The family names under an optional namespace.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let names = handler_metrics_runtime::FamilyNames::new(None);
+    /// assert_eq!(names.duration, "http_requests_duration_seconds");
+    /// ```
+    pub fn new(namespace: Option<&str>) -> Self {
+        let name = |base: &str| match namespace {
+            Some(ns) => format!("{ns}_{base}"),
+            None => base.to_owned(),
+        };
+        FamilyNames {
+            requests_total: name("http_requests_total"),
+            duration: name("http_requests_duration_seconds"),
+            custom_duration: name("http_requests_custom_duration_seconds"),
+            in_flight: name("http_requests_in_flight"),
+        }
+    }
+}
+
+/// An installed configuration: where series are registered and how they are named.
+///
+/// Cheap to clone. Get the one handlers record into with [`Metrics::global`].
+///
+/// # Examples
+///
+/// ```
+/// let metrics = handler_metrics_runtime::Metrics::global();
+/// let text = metrics.encode_text().unwrap();
+/// # let _ = text;
+/// ```
+#[derive(Clone)]
+pub struct Metrics {
+    pub(crate) shared: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    pub(crate) names: FamilyNames,
+    pub(crate) buckets: Vec<f64>,
+    pub(crate) const_labels: Vec<(String, String)>,
+    pub(crate) registry: Registry,
+    /// Every route series ever created, for collection. Only appended to.
+    pub(crate) routes: Mutex<Vec<&'static RouteSeries>>,
+    /// Set when the default configuration, installed by the first request, could not register.
+    pub(crate) registration_error: OnceLock<String>,
+    /// Whether the first metered request installed this (the defaults), not the user.
+    pub(crate) implicit: OnceLock<()>,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metrics")
+            .field("names", &self.shared.names)
+            .field("buckets", &self.shared.buckets)
+            .field("const_labels", &self.shared.const_labels)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Metrics {
+    pub(crate) fn new(
+        names: FamilyNames,
+        buckets: Vec<f64>,
+        const_labels: Vec<(String, String)>,
+        registry: Registry,
+    ) -> Self {
+        Metrics {
+            shared: Arc::new(Shared {
+                names,
+                buckets,
+                const_labels,
+                registry,
+                routes: Mutex::new(Vec::new()),
+                registration_error: OnceLock::new(),
+                implicit: OnceLock::new(),
+            }),
+        }
+    }
+
+    /// The installed configuration; the first call without one installs the defaults.
+    ///
+    /// If the defaults cannot be registered (a metric of the same name is already in
+    /// `prometheus::default_registry()`), requests are still recorded, the reason is printed to
+    /// standard error once, and [`encode_text`](Metrics::encode_text) returns it as an error so
+    /// the `/metrics` route answers `500` with it. Call
+    /// [`Config::install`](crate::Config::install) at start-up to get that error as an `Err`
+    /// instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let names = &handler_metrics_runtime::Metrics::global().family_names().requests_total;
+    /// assert!(names.ends_with("http_requests_total"));
+    /// ```
+    pub fn global() -> &'static Metrics {
+        GLOBAL.get_or_init(|| {
+            let metrics = Config::new()
+                .build()
+                .expect("the default configuration is valid");
+            let _ = metrics.shared.implicit.set(());
+            if let Err(err) = metrics.register() {
+                let message = err.to_string();
+                eprintln!("handler-metrics: {message}");
+                let _ = metrics.shared.registration_error.set(message);
+            }
+            metrics
+        })
+    }
+
+    pub(crate) fn install_global(self) -> Result<Metrics, ConfigError> {
+        if let Some(existing) = GLOBAL.get() {
+            return Err(ConfigError::AlreadyInstalled {
+                by_first_request: existing.shared.implicit.get().is_some(),
+            });
+        }
+        self.register()?;
+        match GLOBAL.set(self.clone()) {
+            Ok(()) => Ok(self),
+            Err(_) => {
+                self.unregister();
+                Err(ConfigError::AlreadyInstalled {
+                    by_first_request: GLOBAL
+                        .get()
+                        .is_some_and(|m| m.shared.implicit.get().is_some()),
+                })
+            }
+        }
+    }
+
+    /// The full names of the families.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let names = handler_metrics_runtime::Metrics::global().family_names();
+    /// assert!(names.in_flight.ends_with("http_requests_in_flight"));
+    /// ```
+    pub fn family_names(&self) -> &FamilyNames {
+        &self.shared.names
+    }
+
+    /// The registry the families are registered in.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let registry = handler_metrics_runtime::Metrics::global().registry();
+    /// let families = registry.gather();
+    /// # let _ = families;
+    /// ```
+    pub fn registry(&self) -> &Registry {
+        &self.shared.registry
+    }
+
+    fn collectors(&self) -> Result<Vec<FamilyCollector>, ConfigError> {
+        [
+            Family::Requests,
+            Family::Duration,
+            Family::CustomDuration,
+            Family::InFlight,
+        ]
+        .into_iter()
+        .map(|family| FamilyCollector::new(self.shared.clone(), family))
+        .collect()
+    }
+
+    fn register(&self) -> Result<(), ConfigError> {
+        let collectors = self.collectors()?;
+        for (i, collector) in collectors.iter().enumerate() {
+            let family = collector.desc.fq_name.clone();
+            if let Err(source) = self.shared.registry.register(Box::new(collector.clone())) {
+                for registered in &collectors[..i] {
+                    let _ = self.shared.registry.unregister(Box::new(registered.clone()));
+                }
+                return Err(ConfigError::Registration { family, source });
+            }
+        }
+        Ok(())
+    }
+
+    fn unregister(&self) {
+        if let Ok(collectors) = self.collectors() {
+            for collector in collectors {
+                let _ = self.shared.registry.unregister(Box::new(collector));
+            }
+        }
+    }
+
+    pub(crate) fn routes(&self) -> Vec<&'static RouteSeries> {
+        self.shared
+            .routes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Requests,
+    Duration,
+    CustomDuration,
+    InFlight,
+}
+
+/// One family as a `prometheus` collector over the shared series list, so the registry (and its
+/// duplicate-name checks, `gather()` and encoders) stay the `prometheus` crate's.
+#[derive(Clone)]
+struct FamilyCollector {
+    shared: Arc<Shared>,
+    family: Family,
+    desc: Desc,
+}
+
+impl FamilyCollector {
+    fn new(shared: Arc<Shared>, family: Family) -> Result<Self, ConfigError> {
+        let names = &shared.names;
+        let (name, help, labels): (&str, &str, &[&str]) = match family {
+            Family::Requests => (
+                &names.requests_total,
+                "Requests served by #[metered] handlers, by route template, method, status and outcome.",
+                &REQUEST_LABELS,
+            ),
+            Family::Duration => (
+                &names.duration,
+                "Time from a #[metered] handler's entry (before extraction) to its response, in seconds.",
+                &REQUEST_LABELS,
+            ),
+            Family::CustomDuration => (
+                &names.custom_duration,
+                "Like the duration histogram, for handlers declared with their own buckets, in seconds.",
+                &REQUEST_LABELS,
+            ),
+            Family::InFlight => (
+                &names.in_flight,
+                "Requests a #[metered] handler is serving now.",
+                &IN_FLIGHT_LABELS,
+            ),
+        };
+        let const_labels: HashMap<String, String> = shared.const_labels.iter().cloned().collect();
+        let desc = Desc::new(
+            name.to_owned(),
+            help.to_owned(),
+            labels.iter().map(|l| (*l).to_owned()).collect(),
+            const_labels,
+        )
+        .map_err(|source| ConfigError::Registration {
+            family: name.to_owned(),
+            source,
+        })?;
+        Ok(FamilyCollector {
+            shared,
+            family,
+            desc,
+        })
+    }
+}
+
+impl Collector for FamilyCollector {
+    fn desc(&self) -> Vec<&Desc> {
+        vec![&self.desc]
+    }
+
+    fn collect(&self) -> Vec<MetricFamily> {
+        let routes = Metrics {
+            shared: self.shared.clone(),
+        }
+        .routes();
+        let mut family = MetricFamily::default();
+        family.set_name(self.desc.fq_name.clone());
+        family.set_help(self.desc.help.clone());
+        let metrics = family.mut_metric();
+        match self.family {
+            Family::InFlight => {
+                for route in &routes {
+                    metrics.push(route.in_flight.metric());
+                }
+            }
+            Family::Requests => {
+                for route in &routes {
+                    for series in route.statuses().iter() {
+                        metrics.push(series.requests.metric());
+                    }
+                }
+            }
+            Family::Duration | Family::CustomDuration => {
+                let custom = self.family == Family::CustomDuration;
+                for route in &routes {
+                    if route.site.has_custom_buckets() != custom {
+                        continue;
+                    }
+                    for series in route.statuses().iter() {
+                        metrics.push(series.duration.metric());
+                    }
+                }
+            }
+        }
+        family.set_field_type(match self.family {
+            Family::Requests => MetricType::COUNTER,
+            Family::Duration | Family::CustomDuration => MetricType::HISTOGRAM,
+            Family::InFlight => MetricType::GAUGE,
+        });
+        vec![family]
+    }
+}

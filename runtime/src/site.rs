@@ -1,0 +1,83 @@
+//! A handler site: the static the `#[metered]` macro emits once per annotated handler.
+
+use std::sync::RwLock;
+
+use crate::series::RouteSeries;
+
+/// One annotated handler: its `handler` label, its own labels and buckets from the attribute,
+/// and the series it has recorded so far (one per route template and method it was reached by).
+///
+/// `#[metered]` emits one `static` of this type per handler; there is no need to build one by
+/// hand, and no registration step: the first request creates the handler's series.
+///
+/// # Examples
+///
+/// ```
+/// use handler_metrics_runtime::HandlerSite;
+///
+/// static SITE: HandlerSite = HandlerSite::new("get_user", &[("team", "accounts")], &[]);
+/// assert_eq!(SITE.name(), "get_user");
+/// ```
+pub struct HandlerSite {
+    pub(crate) name: &'static str,
+    pub(crate) labels: &'static [(&'static str, &'static str)],
+    /// This handler's own latency buckets; empty for the configured ones.
+    pub(crate) buckets: &'static [f64],
+    /// The series of each (endpoint, method) this handler was reached by. Appended to only, and
+    /// at most once per route the handler is registered at times the methods it accepts.
+    pub(crate) routes: RwLock<Vec<&'static RouteSeries>>,
+}
+
+impl HandlerSite {
+    /// A site for the handler labelled `name`, with extra constant `labels` on its series and
+    /// its own latency `buckets` (recorded in the separate `http_requests_custom_duration_seconds`
+    /// family), or `&[]` for the configured buckets.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use handler_metrics_runtime::HandlerSite;
+    ///
+    /// static UPLOAD: HandlerSite = HandlerSite::new("upload", &[], &[1.0, 10.0, 60.0]);
+    /// assert_eq!(UPLOAD.name(), "upload");
+    /// ```
+    pub const fn new(
+        name: &'static str,
+        labels: &'static [(&'static str, &'static str)],
+        buckets: &'static [f64],
+    ) -> Self {
+        HandlerSite {
+            name,
+            labels,
+            buckets,
+            routes: RwLock::new(Vec::new()),
+        }
+    }
+
+    /// The `handler` label value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use handler_metrics_runtime::HandlerSite;
+    /// static SITE: HandlerSite = HandlerSite::new("health", &[], &[]);
+    /// assert_eq!(SITE.name(), "health");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    pub(crate) fn has_custom_buckets(&self) -> bool {
+        !self.buckets.is_empty()
+    }
+}
+
+impl std::fmt::Debug for HandlerSite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HandlerSite")
+            .field("name", &self.name)
+            .field("labels", &self.labels)
+            .field("buckets", &self.buckets)
+            .finish_non_exhaustive()
+    }
+}
