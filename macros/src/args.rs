@@ -8,7 +8,6 @@ use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
 use syn::{bracketed, parenthesized, Ident, Lit, LitStr, Token};
 
 /// The arguments of one `#[metered(...)]`, each keeping the tokens it was written with.
