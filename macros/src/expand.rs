@@ -25,9 +25,8 @@
 //! `serve` extracts the arguments and builds the response exactly as actix's own handler service
 //! does, which is how extractor rejections and the exact status of any `Responder` are seen.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Group, Literal, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
-use syn::spanned::Spanned;
 
 use crate::args::Args;
 use crate::handler::Handler;
@@ -92,23 +91,25 @@ fn generate(args: &Args, handler: &Handler) -> TokenStream {
     } = handler;
     let ident = &sig.ident;
     let fn_token = sig.fn_token;
-    // Errors about the handler's arguments or return type (not an extractor, not a responder)
-    // point at the user's signature rather than at generated code.
-    let call_span = sig.paren_token.span.join();
-    let output_span = match &sig.output {
-        syn::ReturnType::Type(_, ty) => ty.span(),
-        syn::ReturnType::Default => sig.ident.span(),
-    };
-    let serve = quote_spanned!(call_span.join(output_span).unwrap_or(call_span)=>
-        #private::actix::serve(
+    // Errors about the handler's arguments (not an extractor) or its return type (not a
+    // responder) point at the user's signature, not at generated code: the call and its `.await`
+    // carry the span of the argument list, so rustc reports the unmet bound there, once.
+    let signature_span = sig.paren_token.span.join();
+    let serve_fn = respan(quote!(#private::actix::serve), signature_span);
+    let handler_fn = respan(quote!(#ident), signature_span);
+    let serve = quote_spanned! {signature_span=>
+        #serve_fn(
             &__HANDLER_METRICS_SITE,
             __handler_metrics_request,
             __handler_metrics_payload,
-            #ident,
+            #handler_fn,
         )
-    );
+        .await
+    };
 
-    quote! {
+    // The wrapper's own tokens carry the span of the user's argument list too, so that the bound
+    // rustc checks again for the wrapper's future is reported at the same place.
+    quote_spanned! {signature_span=>
         #(#outer_attrs)*
         #vis async #fn_token #ident(
             __handler_metrics_request: #private::actix::HttpRequest,
@@ -120,7 +121,23 @@ fn generate(args: &Args, handler: &Handler) -> TokenStream {
             static __HANDLER_METRICS_SITE: #private::HandlerSite =
                 #private::HandlerSite::new(#name, &[#(#labels),*], &[#(#buckets),*]);
 
-            #serve.await
+            #serve
         }
     }
+}
+
+/// `tokens` with every span set to `span`, so an error about them points there.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let TokenTree::Group(group) = &tree {
+                let mut respanned = Group::new(group.delimiter(), respan(group.stream(), span));
+                respanned.set_span(span);
+                tree = TokenTree::Group(respanned);
+            }
+            tree.set_span(span);
+            tree
+        })
+        .collect()
 }

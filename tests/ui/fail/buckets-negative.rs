@@ -1,0 +1,9 @@
+use actix_web::HttpResponse;
+use handler_metrics::metered;
+
+#[metered(buckets = [-0.5, 1])]
+async fn upload() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+fn main() {}

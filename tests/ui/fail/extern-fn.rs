@@ -1,0 +1,6 @@
+use handler_metrics::metered;
+
+#[metered]
+extern "C" fn callback() {}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use handler_metrics::metered;
+
+struct NotAResponder;
+
+#[metered]
+async fn handler() -> NotAResponder {
+    NotAResponder
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use handler_metrics::metered;
+
+struct Api;
+
+#[metered]
+impl Api {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use handler_metrics::metered;
+
+#[metered]
+struct Handler;
+
+fn main() {}
