@@ -1,0 +1,39 @@
+//! A crate that depends on the facade under another name (`metrics_facade`), so
+//! `::handler_metrics` does not exist here. `#[metered(crate = "metrics_facade")]` must work,
+//! and without `crate` the expansion must fail to resolve (proving the argument is what is used):
+//!
+//! ```compile_fail
+//! #[metrics_facade::metered]
+//! async fn needs_the_crate_argument() -> actix_web::HttpResponse {
+//!     actix_web::HttpResponse::Ok().finish()
+//! }
+//! ```
+//!
+//! ```
+//! #[metrics_facade::metered(crate = "metrics_facade")]
+//! async fn with_the_crate_argument() -> actix_web::HttpResponse {
+//!     actix_web::HttpResponse::Ok().finish()
+//! }
+//! ```
+
+#![forbid(unsafe_code)]
+
+/// A handler of the renamed facade, used by the test below.
+#[metrics_facade::metered(crate = "metrics_facade", name = "renamed_facade")]
+pub async fn hello(name: actix_web::web::Path<String>) -> String {
+    format!("hello {name}")
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::{test, web, App};
+
+    #[actix_web::test]
+    async fn renamed_facade_records() {
+        let app = test::init_service(App::new().route("/hello/{name}", web::get().to(super::hello))).await;
+        let request = test::TestRequest::get().uri("/hello/ada").to_request();
+        assert_eq!(test::call_service(&app, request).await.status(), 200);
+        let q = metrics_facade::testing::handler("renamed_facade").endpoint("/hello/{name}");
+        assert_eq!(q.requests(), 1);
+    }
+}
