@@ -57,10 +57,7 @@ struct Seen {
     error: Option<String>,
 }
 
-async fn seen(
-    route: actix_web::Route,
-    request: test::TestRequest,
-) -> Seen {
+async fn seen(route: actix_web::Route, request: test::TestRequest) -> Seen {
     let app = test::init_service(App::new().route("/x", route)).await;
     let response = test::call_service(&app, request.uri("/x").to_request()).await;
     let status = response.status().as_u16();
@@ -72,10 +69,19 @@ async fn seen(
     headers.sort();
     let error = response.response().error().map(|e| e.to_string());
     let body = test::read_body(response).await.to_vec();
-    Seen { status, headers, body, error }
+    Seen {
+        status,
+        headers,
+        body,
+        error,
+    }
 }
 
-async fn assert_same(metered: actix_web::Route, plain: actix_web::Route, request: fn() -> test::TestRequest) {
+async fn assert_same(
+    metered: actix_web::Route,
+    plain: actix_web::Route,
+    request: fn() -> test::TestRequest,
+) {
     let a = seen(metered, request()).await;
     let b = seen(plain, request()).await;
     assert_eq!(a.status, b.status, "status");
@@ -86,18 +92,21 @@ async fn assert_same(metered: actix_web::Route, plain: actix_web::Route, request
 
 #[actix_web::test]
 async fn success_response_is_unchanged() {
-    assert_same(
-        web::post().to(ok_metered),
-        web::post().to(ok_plain),
-        || test::TestRequest::post().set_json(serde_json::json!({"item": "tea"})),
-    )
+    assert_same(web::post().to(ok_metered), web::post().to(ok_plain), || {
+        test::TestRequest::post().set_json(serde_json::json!({"item": "tea"}))
+    })
     .await;
 }
 
 #[actix_web::test]
 async fn response_error_is_unchanged_and_still_attached() {
     let request = || test::TestRequest::get();
-    assert_same(web::get().to(err_metered), web::get().to(err_plain), request).await;
+    assert_same(
+        web::get().to(err_metered),
+        web::get().to(err_plain),
+        request,
+    )
+    .await;
     let seen = seen(web::get().to(err_metered), request()).await;
     assert_eq!(seen.status, 418);
     assert_eq!(seen.error.as_deref(), Some("short and stout"));
@@ -110,8 +119,16 @@ async fn extractor_rejection_is_unchanged_and_still_attached() {
             .insert_header(("content-type", "application/json"))
             .set_payload("{\"item\":")
     };
-    assert_same(web::post().to(ok_metered), web::post().to(ok_plain), request).await;
+    assert_same(
+        web::post().to(ok_metered),
+        web::post().to(ok_plain),
+        request,
+    )
+    .await;
     let seen = seen(web::post().to(ok_metered), request()).await;
     assert_eq!(seen.status, 400);
-    assert!(seen.error.is_some(), "actix's JSON error stays on the response");
+    assert!(
+        seen.error.is_some(),
+        "actix's JSON error stays on the response"
+    );
 }

@@ -23,16 +23,29 @@ async fn configuration_is_validated_then_applied() {
 
     let err = Config::new().const_label("le", "x").install().unwrap_err();
     assert!(matches!(err, ConfigError::InvalidLabelName { .. }), "{err}");
-    assert!(err.to_string().starts_with("invalid constant label name `le`: `le` is reserved"));
+    assert!(err
+        .to_string()
+        .starts_with("invalid constant label name `le`: `le` is reserved"));
 
-    let err = Config::new().const_label("status", "x").install().unwrap_err();
+    let err = Config::new()
+        .const_label("status", "x")
+        .install()
+        .unwrap_err();
     assert!(err.to_string().contains("`status` is reserved"), "{err}");
 
-    let err = Config::new().const_label("a", "1").const_label("a", "2").install().unwrap_err();
+    let err = Config::new()
+        .const_label("a", "1")
+        .const_label("a", "2")
+        .install()
+        .unwrap_err();
     assert_eq!(err.to_string(), "constant label `a` is given twice");
 
     let err = Config::new().buckets([0.5, 0.1]).install().unwrap_err();
-    assert!(err.to_string().contains("strictly increasing, but 0.1 follows 0.5"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("strictly increasing, but 0.1 follows 0.5"),
+        "{err}"
+    );
 
     // A metric the user already registered under one of our names is a start-up error.
     let registry = Registry::new();
@@ -48,7 +61,11 @@ async fn configuration_is_validated_then_applied() {
         other => panic!("expected a registration error, got {other:?}"),
     }
     assert!(err.to_string().contains("already registered"), "{err}");
-    assert_eq!(registry.gather().len(), 1, "a failed install leaves nothing registered");
+    assert_eq!(
+        registry.gather().len(),
+        1,
+        "a failed install leaves nothing registered"
+    );
 
     // None of the failures installed anything: a valid configuration still can be.
     let registry = Registry::new();
@@ -59,10 +76,18 @@ async fn configuration_is_validated_then_applied() {
         .registry(registry.clone())
         .install()
         .expect("valid configuration installs");
-    assert_eq!(metrics.family_names().requests_total, "api_http_requests_total");
+    assert_eq!(
+        metrics.family_names().requests_total,
+        "api_http_requests_total"
+    );
 
     let err = Config::new().install().unwrap_err();
-    assert!(matches!(err, ConfigError::AlreadyInstalled { by_first_request: false }));
+    assert!(matches!(
+        err,
+        ConfigError::AlreadyInstalled {
+            by_first_request: false
+        }
+    ));
 
     let app = test::init_service(
         App::new()
@@ -87,8 +112,11 @@ async fn configuration_is_validated_then_applied() {
         .collect();
     assert_eq!(les, ["0.1", "1", "+Inf"]);
     assert!(text.contains(r#"api_http_requests_in_flight{endpoint="/configured",handler="configured",method="GET",service="users"} 0"#));
-    assert!(!prometheus::default_registry()
-        .gather()
-        .iter()
-        .any(|f| f.name().contains("http_requests")), "the configured registry is used, not the default");
+    assert!(
+        !prometheus::default_registry()
+            .gather()
+            .iter()
+            .any(|f| f.name().contains("http_requests")),
+        "the configured registry is used, not the default"
+    );
 }

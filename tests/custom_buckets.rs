@@ -39,12 +39,15 @@ async fn custom_buckets_go_to_their_own_family() {
         .map(|l| l.split("le=\"").nth(1).unwrap().split('"').next().unwrap())
         .collect();
     assert_eq!(les, ["0.5", "1", "30", "+Inf"], "{text}");
-    assert!(custom.iter().all(|l| l.contains(r#"handler="export_report""#)));
+    assert!(custom
+        .iter()
+        .all(|l| l.contains(r#"handler="export_report""#)));
     assert!(!text
         .lines()
         .any(|l| l.starts_with("http_requests_duration_seconds") && l.contains("export_report")));
     assert!(text
         .lines()
-        .any(|l| l.starts_with("http_requests_duration_seconds_count") && l.contains(r#"handler="quick""#)));
+        .any(|l| l.starts_with("http_requests_duration_seconds_count")
+            && l.contains(r#"handler="quick""#)));
     assert!(text.contains(r#"http_requests_total{endpoint="/export",handler="export_report""#));
 }

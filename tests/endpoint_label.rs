@@ -55,10 +55,9 @@ async fn status_of(uri: &str) -> u16 {
             .route("/plain", web::get().to(via_app_route))
             .service(web::resource("/things/{id}").route(web::get().to(via_resource)))
             .service(web::scope("/api/v1").service(in_scope))
-            .service(
-                web::scope("/tenants/{tenant}")
-                    .service(web::scope("/projects").route("/{project}", web::get().to(in_nested_scope))),
-            )
+            .service(web::scope("/tenants/{tenant}").service(
+                web::scope("/projects").route("/{project}", web::get().to(in_nested_scope)),
+            ))
             .route("/first", web::get().to(at_two_routes))
             .route("/second/{x}", web::get().to(at_two_routes))
             .default_service(web::to(fallback)),
@@ -73,31 +72,55 @@ async fn route_macro_above_metered_gives_the_template() {
     assert_eq!(status_of("/orders/42").await, 200);
     let q = testing::handler("route_macro_above");
     assert_eq!(q.clone().endpoint("/orders/{id}").requests(), 1);
-    assert_eq!(q.endpoint("/orders/42").requests(), 0, "raw path must not be a label");
+    assert_eq!(
+        q.endpoint("/orders/42").requests(),
+        0,
+        "raw path must not be a label"
+    );
 }
 
 #[actix_web::test]
 async fn route_macro_below_metered_gives_the_template() {
     assert_eq!(status_of("/carts/7").await, 200);
-    assert_eq!(testing::handler("route_macro_below").endpoint("/carts/{id}").requests(), 1);
+    assert_eq!(
+        testing::handler("route_macro_below")
+            .endpoint("/carts/{id}")
+            .requests(),
+        1
+    );
 }
 
 #[actix_web::test]
 async fn app_route_gives_the_template() {
     assert_eq!(status_of("/plain").await, 200);
-    assert_eq!(testing::handler("via_app_route").endpoint("/plain").requests(), 1);
+    assert_eq!(
+        testing::handler("via_app_route")
+            .endpoint("/plain")
+            .requests(),
+        1
+    );
 }
 
 #[actix_web::test]
 async fn resource_route_gives_the_template() {
     assert_eq!(status_of("/things/abc").await, 200);
-    assert_eq!(testing::handler("via_resource").endpoint("/things/{id}").requests(), 1);
+    assert_eq!(
+        testing::handler("via_resource")
+            .endpoint("/things/{id}")
+            .requests(),
+        1
+    );
 }
 
 #[actix_web::test]
 async fn scope_prefix_is_part_of_the_template() {
     assert_eq!(status_of("/api/v1/widgets/3").await, 200);
-    assert_eq!(testing::handler("in_scope").endpoint("/api/v1/widgets/{id}").requests(), 1);
+    assert_eq!(
+        testing::handler("in_scope")
+            .endpoint("/api/v1/widgets/{id}")
+            .requests(),
+        1
+    );
 }
 
 #[actix_web::test]
@@ -123,6 +146,12 @@ async fn default_service_is_labelled_unmatched_not_by_path() {
     assert_eq!(status_of("/no/such/path/1").await, 404);
     assert_eq!(status_of("/no/such/path/2").await, 404);
     let q = testing::handler("fallback");
-    assert_eq!(q.clone().endpoint(UNMATCHED_ENDPOINT).status(404).requests(), 2);
+    assert_eq!(
+        q.clone()
+            .endpoint(UNMATCHED_ENDPOINT)
+            .status(404)
+            .requests(),
+        2
+    );
     assert_eq!(q.series(), 1, "every unmatched path shares one series");
 }

@@ -9,7 +9,19 @@ async fn ping() -> HttpResponse {
     HttpResponse::Ok().body("pong")
 }
 
-async fn scrape(app: App<impl actix_web::dev::ServiceFactory<actix_web::dev::ServiceRequest, Config = (), Response = actix_web::dev::ServiceResponse, Error = actix_web::Error, InitError = ()> + 'static>, uri: &str, token: Option<&str>) -> (u16, String, String) {
+async fn scrape(
+    app: App<
+        impl actix_web::dev::ServiceFactory<
+                actix_web::dev::ServiceRequest,
+                Config = (),
+                Response = actix_web::dev::ServiceResponse,
+                Error = actix_web::Error,
+                InitError = (),
+            > + 'static,
+    >,
+    uri: &str,
+    token: Option<&str>,
+) -> (u16, String, String) {
     let app = test::init_service(app).await;
     let ping = test::TestRequest::get().uri("/ping").to_request();
     assert_eq!(test::call_service(&app, ping).await.status(), 200);
@@ -37,13 +49,19 @@ async fn metrics_route_serves_text_format_with_its_content_type() {
     assert_eq!(status, 200);
     assert_eq!(content_type, "text/plain; version=0.0.4");
     assert_eq!(content_type, CONTENT_TYPE);
-    assert!(body.contains("# TYPE http_requests_total counter"), "{body}");
+    assert!(
+        body.contains("# TYPE http_requests_total counter"),
+        "{body}"
+    );
     assert!(body.contains("# TYPE http_requests_duration_seconds histogram"));
     assert!(body.contains("# TYPE http_requests_in_flight gauge"));
     assert!(body.contains(
         r#"http_requests_total{endpoint="/ping",handler="ping",method="GET",outcome="success",status="200"}"#
     ));
-    assert!(!body.contains(r#"endpoint="/metrics""#), "the route is not metered itself");
+    assert!(
+        !body.contains(r#"endpoint="/metrics""#),
+        "the route is not metered itself"
+    );
 }
 
 #[actix_web::test]
@@ -77,7 +95,8 @@ async fn metrics_route_can_live_at_another_path() {
 async fn guarded_metrics_route_refuses_requests_without_the_credential() {
     let guarded = || {
         App::new().route("/ping", web::get().to(ping)).service(
-            handler_metrics::actix::metrics().guard(guard::Header("authorization", "Bearer s3cret")),
+            handler_metrics::actix::metrics()
+                .guard(guard::Header("authorization", "Bearer s3cret")),
         )
     };
     let (status, _, body) = scrape(guarded(), "/metrics", None).await;

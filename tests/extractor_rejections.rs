@@ -57,7 +57,10 @@ async fn send(request: test::TestRequest) -> u16 {
             ),
     )
     .await;
-    test::call_service(&app, request.to_request()).await.status().as_u16()
+    test::call_service(&app, request.to_request())
+        .await
+        .status()
+        .as_u16()
 }
 
 fn rejected(handler: &str, status: u16) -> u64 {
@@ -76,8 +79,16 @@ async fn malformed_json_body_is_counted_with_400() {
         .set_payload("{not json");
     assert_eq!(send(request).await, 400);
     assert_eq!(rejected("create_widget", 400), 1);
-    assert_eq!(testing::handler("create_widget").endpoint("/widgets").method("POST").requests(), 1);
-    let ok = test::TestRequest::post().uri("/widgets").set_json(serde_json::json!({"name": "a"}));
+    assert_eq!(
+        testing::handler("create_widget")
+            .endpoint("/widgets")
+            .method("POST")
+            .requests(),
+        1
+    );
+    let ok = test::TestRequest::post()
+        .uri("/widgets")
+        .set_json(serde_json::json!({"name": "a"}));
     assert_eq!(send(ok).await, 201);
     assert_eq!(testing::handler("create_widget").status(201).requests(), 1);
     assert!(BODY_RUNS.load(Ordering::SeqCst) > runs);
@@ -85,20 +96,33 @@ async fn malformed_json_body_is_counted_with_400() {
 
 #[actix_web::test]
 async fn unparsable_path_segment_is_counted_with_404() {
-    assert_eq!(send(test::TestRequest::get().uri("/widgets/not-a-number")).await, 404);
+    assert_eq!(
+        send(test::TestRequest::get().uri("/widgets/not-a-number")).await,
+        404
+    );
     assert_eq!(rejected("get_widget", 404), 1);
-    assert_eq!(testing::handler("get_widget").endpoint("/widgets/{id}").requests(), 1);
+    assert_eq!(
+        testing::handler("get_widget")
+            .endpoint("/widgets/{id}")
+            .requests(),
+        1
+    );
 }
 
 #[actix_web::test]
 async fn missing_query_field_is_counted_with_400() {
-    assert_eq!(send(test::TestRequest::get().uri("/widgets?size=3")).await, 400);
+    assert_eq!(
+        send(test::TestRequest::get().uri("/widgets?size=3")).await,
+        400
+    );
     assert_eq!(rejected("list_widgets", 400), 1);
 }
 
 #[actix_web::test]
 async fn oversized_payload_is_counted_with_413() {
-    let request = test::TestRequest::post().uri("/upload").set_payload(vec![b'x'; 64]);
+    let request = test::TestRequest::post()
+        .uri("/upload")
+        .set_payload(vec![b'x'; 64]);
     assert_eq!(send(request).await, 413);
     assert_eq!(rejected("upload", 413), 1);
     assert_eq!(testing::handler("upload").duration_count(), 1);

@@ -73,7 +73,9 @@ async fn labels_argument_adds_constant_labels() {
     assert!(line.contains(r#"tier="1""#), "{line}");
     let in_flight = text
         .lines()
-        .find(|l| l.starts_with("http_requests_in_flight{") && l.contains(r#"handler="pay_invoice""#))
+        .find(|l| {
+            l.starts_with("http_requests_in_flight{") && l.contains(r#"handler="pay_invoice""#)
+        })
         .expect("an in-flight line for pay_invoice");
     assert!(in_flight.contains(r#"team="billing""#), "{in_flight}");
 }

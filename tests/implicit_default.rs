@@ -21,9 +21,21 @@ async fn first_request_installs_defaults_and_late_install_is_refused() {
         .iter()
         .map(|f| f.name().to_owned())
         .collect();
-    assert!(names.contains(&"http_requests_total".to_owned()), "{names:?}");
+    assert!(
+        names.contains(&"http_requests_total".to_owned()),
+        "{names:?}"
+    );
 
     let err = Config::new().namespace("late").install().unwrap_err();
-    assert!(matches!(err, ConfigError::AlreadyInstalled { by_first_request: true }));
-    assert!(err.to_string().contains("the first metered request installed the default configuration"), "{err}");
+    assert!(matches!(
+        err,
+        ConfigError::AlreadyInstalled {
+            by_first_request: true
+        }
+    ));
+    assert!(
+        err.to_string()
+            .contains("the first metered request installed the default configuration"),
+        "{err}"
+    );
 }

@@ -20,7 +20,9 @@ async fn waits_for_release() -> HttpResponse {
 #[actix_web::test]
 async fn gauge_rises_while_serving_and_falls_after() {
     let app = test::init_service(App::new().route("/wait", web::get().to(waits_for_release))).await;
-    let q = testing::handler("waits_for_release").endpoint("/wait").method("GET");
+    let q = testing::handler("waits_for_release")
+        .endpoint("/wait")
+        .method("GET");
     assert_eq!(q.in_flight(), 0);
 
     let first = test::call_service(&app, test::TestRequest::get().uri("/wait").to_request());

@@ -50,9 +50,14 @@ async fn lint_clean_handlers_still_record() {
     for request in [
         test::TestRequest::get().uri("/lint/1"),
         test::TestRequest::get().uri("/lint"),
-        test::TestRequest::post().uri("/documented").set_payload("x"),
+        test::TestRequest::post()
+            .uri("/documented")
+            .set_payload("x"),
     ] {
-        assert!(test::call_service(&app, request.to_request()).await.status().is_success());
+        assert!(test::call_service(&app, request.to_request())
+            .await
+            .status()
+            .is_success());
     }
     assert_eq!(testing::handler("route_first").requests(), 1);
     assert_eq!(testing::handler("lint_named").requests(), 1);

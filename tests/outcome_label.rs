@@ -12,7 +12,8 @@ async fn answers_with(status: web::Path<u16>) -> HttpResponse {
 
 #[actix_web::test]
 async fn outcome_is_the_status_class() {
-    let app = test::init_service(App::new().route("/status/{code}", web::get().to(answers_with))).await;
+    let app =
+        test::init_service(App::new().route("/status/{code}", web::get().to(answers_with))).await;
     let cases = [
         (103, Outcome::Informational),
         (200, Outcome::Success),
@@ -25,8 +26,13 @@ async fn outcome_is_the_status_class() {
         (503, Outcome::ServerError),
     ];
     for (status, _) in cases {
-        let request = test::TestRequest::get().uri(&format!("/status/{status}")).to_request();
-        assert_eq!(test::call_service(&app, request).await.status().as_u16(), status);
+        let request = test::TestRequest::get()
+            .uri(&format!("/status/{status}"))
+            .to_request();
+        assert_eq!(
+            test::call_service(&app, request).await.status().as_u16(),
+            status
+        );
     }
     let q = testing::handler("answers_with");
     for (status, outcome) in cases {

@@ -52,17 +52,31 @@ fn panic_is_counted_once_and_the_server_keeps_serving() {
     let server = server();
     assert_eq!(get(server.addr, "/divide/5"), Some(200));
     for _ in 0..3 {
-        assert_eq!(get(server.addr, "/divide/0"), None, "a panic closes the connection");
+        assert_eq!(
+            get(server.addr, "/divide/0"),
+            None,
+            "a panic closes the connection"
+        );
     }
-    assert_eq!(get(server.addr, "/divide/4"), Some(200), "server still answers");
+    assert_eq!(
+        get(server.addr, "/divide/4"),
+        Some(200),
+        "server still answers"
+    );
 
     let q = testing::handler("panics_on_zero").endpoint("/divide/{n}");
     assert_eq!(q.clone().outcome(Outcome::Panic).status(500).requests(), 3);
     assert_eq!(q.clone().outcome(Outcome::Success).requests(), 2);
     assert_eq!(q.clone().outcome(Outcome::ServerError).requests(), 0);
-    assert_eq!(q.clone().duration_count(), 5, "histogram count equals counter");
+    assert_eq!(
+        q.clone().duration_count(),
+        5,
+        "histogram count equals counter"
+    );
     assert_eq!(q.in_flight(), 0);
-    let text = handler_metrics::Metrics::global().encode_text().expect("scrape after panics");
+    let text = handler_metrics::Metrics::global()
+        .encode_text()
+        .expect("scrape after panics");
     assert!(text.contains(r#"outcome="panic""#));
 }
 
@@ -71,7 +85,8 @@ fn client_disconnect_is_counted_as_cancelled() {
     let server = server();
     let q = testing::handler("sleeps_long");
     for round in 1..=3 {
-        let stream = send(server.addr, "GET /slow HTTP/1.1\r\nHost: test\r\n\r\n");
+        let stream = send(server.addr, "GET /slow HTTP/1.1\r\nHost: test\r\n\r\n")
+            .expect("connect to the test server");
         wait_until("the handler is in flight", || q.in_flight() == 1);
         drop(stream);
         wait_until("the dropped request is recorded", || {
@@ -87,12 +102,16 @@ fn client_disconnect_is_counted_as_cancelled() {
 
 #[actix_web::test]
 async fn dropped_future_is_counted_as_cancelled() {
-    let app = actix_test::init_service(App::new().route("/wait", web::get().to(sleeps_in_test))).await;
+    let app =
+        actix_test::init_service(App::new().route("/wait", web::get().to(sleeps_in_test))).await;
     let request = actix_test::TestRequest::get().uri("/wait").to_request();
     let call = actix_test::call_service(&app, request);
     let timed_out = actix_web::rt::time::timeout(Duration::from_millis(20), call).await;
     assert!(timed_out.is_err(), "the handler is still sleeping");
     let q = testing::handler("sleeps_in_test");
-    assert_eq!(q.clone().outcome(Outcome::Cancelled).status(499).requests(), 1);
+    assert_eq!(
+        q.clone().outcome(Outcome::Cancelled).status(499).requests(),
+        1
+    );
     assert_eq!(q.in_flight(), 0);
 }

@@ -12,8 +12,9 @@ async fn still_served() -> HttpResponse {
 
 #[actix_web::test]
 async fn clash_with_default_registry_is_loud_not_silent() {
-    let _theirs = prometheus::register_int_counter!("http_requests_total", "Someone else's counter.")
-        .expect("registers first");
+    let _theirs =
+        prometheus::register_int_counter!("http_requests_total", "Someone else's counter.")
+            .expect("registers first");
     let app = test::init_service(
         App::new()
             .route("/served", web::get().to(still_served))
@@ -22,12 +23,19 @@ async fn clash_with_default_registry_is_loud_not_silent() {
     .await;
     let request = test::TestRequest::get().uri("/served").to_request();
     assert_eq!(test::call_service(&app, request).await.status(), 200);
-    assert_eq!(testing::handler("still_served").requests(), 1, "still recorded");
+    assert_eq!(
+        testing::handler("still_served").requests(),
+        1,
+        "still recorded"
+    );
 
     let request = test::TestRequest::get().uri("/metrics").to_request();
     let response = test::call_service(&app, request).await;
     assert_eq!(response.status(), 500);
     let body = test::read_body(response).await;
     let text = std::str::from_utf8(&body).unwrap();
-    assert!(text.contains("cannot register `http_requests_total`"), "{text}");
+    assert!(
+        text.contains("cannot register `http_requests_total`"),
+        "{text}"
+    );
 }

@@ -69,7 +69,9 @@ async fn tuple_with_status() -> (String, StatusCode) {
 
 #[metered]
 async fn customize_responder() -> actix_web::CustomizeResponder<&'static str> {
-    "partial".customize().with_status(StatusCode::PARTIAL_CONTENT)
+    "partial"
+        .customize()
+        .with_status(StatusCode::PARTIAL_CONTENT)
 }
 
 #[metered]

@@ -95,9 +95,9 @@ impl Args {
             if input.is_empty() {
                 break;
             }
-            input.parse::<Token![,]>().map_err(|err| {
-                syn::Error::new(err.span(), "expected `,` between arguments")
-            })?;
+            input
+                .parse::<Token![,]>()
+                .map_err(|err| syn::Error::new(err.span(), "expected `,` between arguments"))?;
         }
         Ok(args)
     }
@@ -168,7 +168,11 @@ impl Parse for Bucket {
             other => return Err(not_a_number(other.span())),
         };
         Ok(Bucket {
-            value: if minus.is_some() { -magnitude } else { magnitude },
+            value: if minus.is_some() {
+                -magnitude
+            } else {
+                magnitude
+            },
             tokens: quote::quote!(#minus #lit),
         })
     }
@@ -181,7 +185,10 @@ impl Parse for Label {
             (lit.value(), lit.span())
         } else {
             let ident = input.call(Ident::parse_any).map_err(|err| {
-                syn::Error::new(err.span(), "expected a label: `labels(team = \"payments\")`")
+                syn::Error::new(
+                    err.span(),
+                    "expected a label: `labels(team = \"payments\")`",
+                )
             })?;
             (ident.unraw().to_string(), ident.span())
         };

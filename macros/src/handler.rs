@@ -83,7 +83,6 @@ impl Handler {
         }
     }
 
-
     /// The `handler` label when no `name` is given: the function's name, without `r#`.
     pub(crate) fn default_name(&self) -> String {
         syn::ext::IdentExt::unraw(&self.sig.ident).to_string()

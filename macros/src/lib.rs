@@ -15,10 +15,27 @@ mod validate;
 
 use proc_macro::TokenStream;
 
-/// Records every request an actix-web handler serves in Prometheus metrics.
+/// Records every request an actix-web handler serves in Prometheus metrics: counted, timed and
+/// classified by route template, method, exact status and outcome.
 ///
-/// See the `handler-metrics` crate for the guide, the metrics emitted and the arguments:
-/// `name = "…"`, `buckets = [...]`, `labels(key = "value", …)` and `crate = "…"`.
+/// Put it on an `async fn` handler, above or below actix's routing macro:
+///
+/// ```text
+/// #[get("/users/{id}")]
+/// #[metered]
+/// async fn get_user(id: web::Path<u32>) -> Result<HttpResponse, ApiError> { ... }
+/// ```
+///
+/// Arguments, all optional, each at most once:
+///
+/// - `name = "get_user"`: the `handler` label (default: the function's name).
+/// - `buckets = [0.5, 1, 5, 30]`: this handler's own latency buckets, in seconds, strictly
+///   increasing; recorded in the separate `http_requests_custom_duration_seconds` family.
+/// - `labels(team = "billing", ...)`: constant labels on this handler's series.
+/// - `crate = "path::to::handler_metrics"`: where the facade is, if it is renamed or re-exported.
+///
+/// The function keeps its name, visibility, docs and other attributes. Misuse is a compile error
+/// spanned on the offending token. See the `handler-metrics` crate for the guide.
 #[proc_macro_attribute]
 pub fn metered(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::metered(args.into(), item.into()).into()

@@ -46,13 +46,22 @@ pub(crate) fn validate(args: &Args, handler: &Handler) -> syn::Result<()> {
 fn check_signature(handler: &Handler, errors: &mut Errors) {
     let sig = &handler.sig;
     if let Some(constness) = &sig.constness {
-        errors.spanned(constness, "`#[metered]` cannot be applied to a `const fn`, handlers are `async fn`");
+        errors.spanned(
+            constness,
+            "`#[metered]` cannot be applied to a `const fn`, handlers are `async fn`",
+        );
     }
     if let Some(abi) = &sig.abi {
-        errors.spanned(abi, "`#[metered]` cannot be applied to an `extern` fn, handlers use the Rust ABI");
+        errors.spanned(
+            abi,
+            "`#[metered]` cannot be applied to an `extern` fn, handlers use the Rust ABI",
+        );
     }
     if let Some(unsafety) = &sig.unsafety {
-        errors.spanned(unsafety, "`#[metered]` cannot be applied to an `unsafe fn`, actix-web cannot call it");
+        errors.spanned(
+            unsafety,
+            "`#[metered]` cannot be applied to an `unsafe fn`, actix-web cannot call it",
+        );
     }
     if sig.asyncness.is_none() && sig.constness.is_none() && sig.abi.is_none() {
         errors.spanned(
@@ -111,7 +120,10 @@ fn check_args(args: &Args, errors: &mut Errors) {
     if let Some(name) = &args.name {
         let value = name.value();
         if value.is_empty() {
-            errors.spanned(name, "handler name must not be empty; omit `name` to use the function's name");
+            errors.spanned(
+                name,
+                "handler name must not be empty; omit `name` to use the function's name",
+            );
         } else if !is_identifier(&value) {
             errors.spanned(
                 name,
@@ -128,16 +140,25 @@ fn check_args(args: &Args, errors: &mut Errors) {
         }
         for (i, bucket) in buckets.values.iter().enumerate() {
             if bucket.value < 0.0 {
-                errors.spanned(&bucket.tokens, "bucket must not be negative: a duration is at least 0 seconds");
+                errors.spanned(
+                    &bucket.tokens,
+                    "bucket must not be negative: a duration is at least 0 seconds",
+                );
             } else if !bucket.value.is_finite() {
-                errors.spanned(&bucket.tokens, "bucket must be finite; the `+Inf` bucket is always added");
+                errors.spanned(
+                    &bucket.tokens,
+                    "bucket must be finite; the `+Inf` bucket is always added",
+                );
             } else if let Some(previous) = i.checked_sub(1).map(|p| &buckets.values[p]) {
                 if bucket.value == previous.value {
                     errors.spanned(&bucket.tokens, format!("duplicate bucket {}", bucket.value));
                 } else if bucket.value < previous.value {
                     errors.spanned(
                         &bucket.tokens,
-                        format!("buckets must be in increasing order, but {} follows {}", bucket.value, previous.value),
+                        format!(
+                            "buckets must be in increasing order, but {} follows {}",
+                            bucket.value, previous.value
+                        ),
                     );
                 }
             }

@@ -1,6 +1,5 @@
 //! actix-web integration: the wrapper `#[metered]` handlers run in, and the `/metrics` route.
 
-use actix_web::body::MessageBody;
 use actix_web::dev::Payload;
 use actix_web::http::header::{HeaderValue, CONTENT_TYPE as CONTENT_TYPE_HEADER};
 use actix_web::{web, FromRequest, Handler, HttpRequest, HttpResponse, Resource, Responder};
@@ -21,7 +20,7 @@ use crate::{HandlerSite, Metrics, CONTENT_TYPE};
 /// # actix_web::rt::System::new().block_on(async {
 /// let app = test::init_service(App::new().service(handler_metrics_runtime::actix::metrics())).await;
 /// let res = test::call_service(&app, test::TestRequest::get().uri("/metrics").to_request()).await;
-/// assert_eq!(res.headers()["content-type"], "text/plain; version=0.0.4");
+/// assert_eq!(res.headers().get("content-type").unwrap(), "text/plain; version=0.0.4");
 /// # });
 /// ```
 pub fn metrics() -> Resource {
@@ -78,7 +77,10 @@ where
     Args: FromRequest,
     F::Output: Responder,
 {
-    let recording = site.enter(request.match_pattern().as_deref(), request.method().as_str());
+    let recording = site.enter(
+        request.match_pattern().as_deref(),
+        request.method().as_str(),
+    );
     let mut payload: Payload = payload.into_inner();
     let response = match Args::from_request(&request, &mut payload).await {
         Err(err) => HttpResponse::from_error(err),
@@ -91,7 +93,3 @@ where
     recording.finish(response.status().as_u16());
     response
 }
-
-/// Keeps `MessageBody` in scope for `map_into_boxed_body` across actix-web versions.
-#[allow(dead_code)]
-fn _assert_body<B: MessageBody>() {}

@@ -158,7 +158,10 @@ impl Config {
                 name: name.clone(),
                 reason,
             })?;
-            if self.const_labels[..i].iter().any(|(earlier, _)| earlier == name) {
+            if self.const_labels[..i]
+                .iter()
+                .any(|(earlier, _)| earlier == name)
+            {
                 return Err(ConfigError::DuplicateLabel { name: name.clone() });
             }
         }
@@ -182,7 +185,9 @@ pub(crate) fn check_buckets(buckets: &[f64]) -> Result<(), String> {
     }
     for (i, &bound) in buckets.iter().enumerate() {
         if !bound.is_finite() {
-            return Err(format!("bucket {bound} is not finite (`+Inf` is always added)"));
+            return Err(format!(
+                "bucket {bound} is not finite (`+Inf` is always added)"
+            ));
         }
         if bound < 0.0 {
             return Err(format!("bucket {bound} is negative; durations are not"));
@@ -218,8 +223,10 @@ mod tests {
         assert!(err(Config::new().namespace("a b")).contains("invalid namespace `a b`"));
         assert!(err(Config::new().const_label("le", "x")).contains("`le` is reserved"));
         assert!(err(Config::new().const_label("handler", "x")).contains("reserved"));
-        assert!(err(Config::new().const_label("a", "1").const_label("a", "2"))
-            .contains("constant label `a` is given twice"));
+        assert!(
+            err(Config::new().const_label("a", "1").const_label("a", "2"))
+                .contains("constant label `a` is given twice")
+        );
         assert!(err(Config::new().buckets([])).contains("at least one bucket"));
     }
 }

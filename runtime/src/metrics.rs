@@ -216,7 +216,10 @@ impl Metrics {
             let family = collector.desc.fq_name.clone();
             if let Err(source) = self.shared.registry.register(Box::new(collector.clone())) {
                 for registered in &collectors[..i] {
-                    let _ = self.shared.registry.unregister(Box::new(registered.clone()));
+                    let _ = self
+                        .shared
+                        .registry
+                        .unregister(Box::new(registered.clone()));
                 }
                 return Err(ConfigError::Registration { family, source });
             }

@@ -53,7 +53,10 @@ pub(crate) fn check_namespace(namespace: &str) -> Result<(), String> {
 
 fn reserved_list() -> String {
     let names: Vec<String> = RESERVED_LABELS.iter().map(|n| format!("`{n}`")).collect();
-    format!("handler-metrics sets or Prometheus reserves {}", names.join(", "))
+    format!(
+        "handler-metrics sets or Prometheus reserves {}",
+        names.join(", ")
+    )
 }
 
 fn is_identifier(name: &str, allow_colon: bool) -> bool {

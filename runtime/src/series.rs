@@ -45,11 +45,15 @@ impl RouteSeries {
         {
             return Some(route);
         }
-        let labels = series_labels(site, metrics, &[
-            ("endpoint", endpoint),
-            ("method", method),
-            ("handler", site.name),
-        ]);
+        let labels = series_labels(
+            site,
+            metrics,
+            &[
+                ("endpoint", endpoint),
+                ("method", method),
+                ("handler", site.name),
+            ],
+        );
         let opts = Opts::new(
             metrics.shared.names.in_flight.clone(),
             "Requests a #[metered] handler is serving now.",
@@ -84,7 +88,10 @@ impl RouteSeries {
         status: u16,
         outcome: Outcome,
     ) -> Option<&'static StatusSeries> {
-        let mut statuses = self.statuses.write().unwrap_or_else(PoisonError::into_inner);
+        let mut statuses = self
+            .statuses
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         if let Some(series) = statuses
             .iter()
             .find(|s| s.status == status && s.outcome == outcome)
@@ -92,13 +99,17 @@ impl RouteSeries {
             return Some(series);
         }
         let status_text = status.to_string();
-        let labels = series_labels(self.site, self.metrics, &[
-            ("endpoint", &self.endpoint),
-            ("method", self.method),
-            ("status", &status_text),
-            ("handler", self.site.name),
-            ("outcome", outcome.as_str()),
-        ]);
+        let labels = series_labels(
+            self.site,
+            self.metrics,
+            &[
+                ("endpoint", &self.endpoint),
+                ("method", self.method),
+                ("status", &status_text),
+                ("handler", self.site.name),
+                ("outcome", outcome.as_str()),
+            ],
+        );
         let names = &self.metrics.shared.names;
         let requests = report(IntCounter::with_opts(
             Opts::new(

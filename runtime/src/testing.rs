@@ -163,7 +163,10 @@ impl Query {
 
     fn matches_route(&self, route: &crate::series::RouteSeries) -> bool {
         route.site.name == self.handler
-            && self.endpoint.as_deref().is_none_or(|e| e == &*route.endpoint)
+            && self
+                .endpoint
+                .as_deref()
+                .is_none_or(|e| e == &*route.endpoint)
             && self.method.as_deref().is_none_or(|m| m == route.method)
     }
 

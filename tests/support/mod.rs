@@ -52,20 +52,18 @@ impl Drop for Server {
     }
 }
 
-/// A raw HTTP/1.1 request line and headers, sent on a fresh connection.
-pub(crate) fn send(addr: SocketAddr, request: &str) -> TcpStream {
-    let mut stream = TcpStream::connect(addr).expect("connect to test server");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("set timeout");
-    stream.write_all(request.as_bytes()).expect("send request");
-    stream
+/// A raw HTTP/1.1 request, sent on a fresh connection.
+pub(crate) fn send(addr: SocketAddr, request: &str) -> std::io::Result<TcpStream> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    stream.write_all(request.as_bytes())?;
+    Ok(stream)
 }
 
 /// `GET path` and the status of the response, or `None` if the connection closed without one.
 pub(crate) fn get(addr: SocketAddr, path: &str) -> Option<u16> {
     let request = format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
-    let mut stream = send(addr, &request);
+    let mut stream = send(addr, &request).expect("connect to the test server");
     let mut response = Vec::new();
     let _ = stream.read_to_end(&mut response);
     let text = String::from_utf8_lossy(&response);
@@ -79,4 +77,34 @@ pub(crate) fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
         assert!(Instant::now() < deadline, "timed out waiting until {what}");
         thread::sleep(Duration::from_millis(5));
     }
+}
+
+/// Sends `method path` with an optional JSON body and returns the status and the body, or `None`
+/// if the server cannot be reached or closed the connection without a response.
+pub(crate) fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    json: Option<&str>,
+) -> Option<(u16, String)> {
+    let body = json.unwrap_or("");
+    let content_type = if json.is_some() {
+        "Content-Type: application/json\r\n"
+    } else {
+        ""
+    };
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n{content_type}Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = send(addr, &request).ok()?;
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text.split_whitespace().nth(1)?.parse().ok()?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Some((status, body))
 }

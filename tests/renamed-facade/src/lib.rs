@@ -30,7 +30,9 @@ mod tests {
 
     #[actix_web::test]
     async fn renamed_facade_records() {
-        let app = test::init_service(App::new().route("/hello/{name}", web::get().to(super::hello))).await;
+        let app =
+            test::init_service(App::new().route("/hello/{name}", web::get().to(super::hello)))
+                .await;
         let request = test::TestRequest::get().uri("/hello/ada").to_request();
         assert_eq!(test::call_service(&app, request).await.status(), 200);
         let q = metrics_facade::testing::handler("renamed_facade").endpoint("/hello/{name}");

@@ -1,0 +1,113 @@
+//! The quickstart example, run as users run it (`PORT=… quickstart`), serves its API and, after a
+//! known mix of requests, exposes exactly the expected series on `/metrics`.
+
+mod support;
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use support::{request, wait_until};
+
+/// The example process; killed and reaped when the test ends, pass or fail.
+struct Example(Child);
+
+impl Drop for Example {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn example_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>");
+    let binary = profile_dir.join("examples").join("quickstart");
+    assert!(
+        binary.exists(),
+        "{} is missing: `cargo test --workspace` builds examples; or run `cargo build --example quickstart`",
+        binary.display()
+    );
+    binary
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn quickstart_serves_its_api_and_exposes_the_expected_series() {
+    let port = free_port();
+    let child = Command::new(example_binary())
+        .env("PORT", port.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start the quickstart example");
+    let _example = Example(child);
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    wait_until("the example answers /health", || {
+        request(addr, "GET", "/health", None).is_some_and(|(status, _)| status == 200)
+    });
+
+    let call = |method: &str, path: &str, json: Option<&str>| {
+        request(addr, method, path, json).expect("a response").0
+    };
+    assert_eq!(call("POST", "/users", Some(r#"{"name":"ada"}"#)), 201);
+    assert_eq!(call("POST", "/users", Some(r#"{"name":"  "}"#)), 422);
+    assert_eq!(call("POST", "/users", Some("{not json")), 400);
+    assert_eq!(call("GET", "/users/1", None), 200);
+    assert_eq!(call("GET", "/users/99", None), 404);
+    assert_eq!(call("GET", "/users/abc", None), 404);
+    assert_eq!(
+        call("POST", "/users/1/items", Some(r#"{"title":"tea"}"#)),
+        201
+    );
+    assert_eq!(call("GET", "/users/1/items", None), 200);
+    assert_eq!(call("GET", "/slow?ms=30", None), 200);
+    assert_eq!(call("GET", "/slow", None), 400);
+
+    let (status, metrics) = request(addr, "GET", "/metrics", None).expect("metrics");
+    assert_eq!(status, 200);
+    let expected = [
+        r#"http_requests_total{endpoint="/health",handler="health",method="GET",outcome="success",status="200"}"#,
+        r#"http_requests_total{endpoint="/users",handler="create_user",method="POST",outcome="success",status="201"} 1"#,
+        r#"http_requests_total{endpoint="/users",handler="create_user",method="POST",outcome="client_error",status="422"} 1"#,
+        r#"http_requests_total{endpoint="/users",handler="create_user",method="POST",outcome="client_error",status="400"} 1"#,
+        r#"http_requests_total{endpoint="/users/{id}",handler="get_user",method="GET",outcome="success",status="200"} 1"#,
+        r#"http_requests_total{endpoint="/users/{id}",handler="get_user",method="GET",outcome="client_error",status="404"} 2"#,
+        r#"http_requests_total{endpoint="/users/{owner}/items",handler="create_item",method="POST",outcome="success",status="201"} 1"#,
+        r#"http_requests_total{endpoint="/users/{owner}/items",handler="list_items",method="GET",outcome="success",status="200"} 1"#,
+        r#"http_requests_total{endpoint="/slow",handler="slow",method="GET",outcome="success",status="200"} 1"#,
+        r#"http_requests_total{endpoint="/slow",handler="slow",method="GET",outcome="client_error",status="400"} 1"#,
+        r#"http_requests_in_flight{endpoint="/users/{id}",handler="get_user",method="GET"} 0"#,
+        r#"http_requests_duration_seconds_count{endpoint="/slow",handler="slow",method="GET",outcome="success",status="200"} 1"#,
+    ];
+    for line in expected {
+        assert!(
+            metrics.lines().any(|l| l.starts_with(line)),
+            "missing `{line}` in:\n{metrics}"
+        );
+    }
+    assert!(
+        !metrics.contains("/users/99") && !metrics.contains("/users/abc"),
+        "raw paths leaked"
+    );
+    let slow_sum: f64 = metrics
+        .lines()
+        .find(|l| l.starts_with(r#"http_requests_duration_seconds_sum{endpoint="/slow",handler="slow",method="GET",outcome="success""#))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .expect("slow handler's duration sum");
+    assert!(
+        slow_sum >= 0.030,
+        "a 30 ms sleep takes at least 30 ms, got {slow_sum}"
+    );
+}
