@@ -8,6 +8,12 @@ use crate::ConfigError;
 
 /// The default latency buckets, in seconds: those of actix-web-prom, so existing dashboards keep
 /// working.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(handler_metrics_runtime::DEFAULT_BUCKETS.first(), Some(&0.005));
+/// ```
 pub const DEFAULT_BUCKETS: [f64; 14] = [
     0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
 ];

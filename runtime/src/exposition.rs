@@ -5,6 +5,12 @@ use prometheus::{Encoder, TextEncoder};
 use crate::Metrics;
 
 /// The `Content-Type` of the text exposition format: `text/plain; version=0.0.4`.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(handler_metrics_runtime::CONTENT_TYPE, "text/plain; version=0.0.4");
+/// ```
 pub const CONTENT_TYPE: &str = prometheus::TEXT_FORMAT;
 
 /// Why the registry could not be exposed.

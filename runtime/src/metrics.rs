@@ -12,10 +12,18 @@ use prometheus::Registry;
 
 use crate::names::{IN_FLIGHT_LABELS, REQUEST_LABELS};
 use crate::series::RouteSeries;
-use crate::{Config, ConfigError};
+use crate::{ConfigError, DEFAULT_BUCKETS};
 
 /// The configuration every `#[metered]` handler records into, once installed.
 static GLOBAL: OnceLock<Metrics> = OnceLock::new();
+
+pub(crate) const REQUESTS_HELP: &str =
+    "Requests served by #[metered] handlers, by route template, method, status and outcome.";
+pub(crate) const DURATION_HELP: &str =
+    "Time from a #[metered] handler's entry (before extraction) to its response, in seconds.";
+pub(crate) const CUSTOM_DURATION_HELP: &str =
+    "Like the duration histogram, for handlers declared with their own buckets, in seconds.";
+pub(crate) const IN_FLIGHT_HELP: &str = "Requests a #[metered] handler is serving now.";
 
 /// The full names of the metric families, after the namespace is applied.
 ///
@@ -140,9 +148,12 @@ impl Metrics {
     /// ```
     pub fn global() -> &'static Metrics {
         GLOBAL.get_or_init(|| {
-            let metrics = Config::new()
-                .build()
-                .expect("the default configuration is valid");
+            let metrics = Metrics::new(
+                FamilyNames::new(None),
+                DEFAULT_BUCKETS.to_vec(),
+                Vec::new(),
+                prometheus::default_registry().clone(),
+            );
             let _ = metrics.shared.implicit.set(());
             if let Err(err) = metrics.register() {
                 let message = err.to_string();
@@ -265,26 +276,14 @@ impl FamilyCollector {
     fn new(shared: Arc<Shared>, family: Family) -> Result<Self, ConfigError> {
         let names = &shared.names;
         let (name, help, labels): (&str, &str, &[&str]) = match family {
-            Family::Requests => (
-                &names.requests_total,
-                "Requests served by #[metered] handlers, by route template, method, status and outcome.",
-                &REQUEST_LABELS,
-            ),
-            Family::Duration => (
-                &names.duration,
-                "Time from a #[metered] handler's entry (before extraction) to its response, in seconds.",
-                &REQUEST_LABELS,
-            ),
+            Family::Requests => (&names.requests_total, REQUESTS_HELP, &REQUEST_LABELS),
+            Family::Duration => (&names.duration, DURATION_HELP, &REQUEST_LABELS),
             Family::CustomDuration => (
                 &names.custom_duration,
-                "Like the duration histogram, for handlers declared with their own buckets, in seconds.",
+                CUSTOM_DURATION_HELP,
                 &REQUEST_LABELS,
             ),
-            Family::InFlight => (
-                &names.in_flight,
-                "Requests a #[metered] handler is serving now.",
-                &IN_FLIGHT_LABELS,
-            ),
+            Family::InFlight => (&names.in_flight, IN_FLIGHT_HELP, &IN_FLIGHT_LABELS),
         };
         let const_labels: HashMap<String, String> = shared.const_labels.iter().cloned().collect();
         let desc = Desc::new(

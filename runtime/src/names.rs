@@ -4,21 +4,51 @@
 //! [`Config`](crate::Config).
 
 /// The label names every request series carries, in exposition order.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(handler_metrics_runtime::REQUEST_LABELS[0], "endpoint");
+/// ```
 pub const REQUEST_LABELS: [&str; 5] = ["endpoint", "method", "status", "handler", "outcome"];
 
 /// The label names of the in-flight gauge.
+///
+/// # Examples
+///
+/// ```
+/// assert!(!handler_metrics_runtime::IN_FLIGHT_LABELS.contains(&"status"));
+/// ```
 pub const IN_FLIGHT_LABELS: [&str; 3] = ["endpoint", "method", "handler"];
 
 /// Label names a user may not choose: the ones this crate sets, and the ones Prometheus gives a
 /// meaning to in histograms (`le`) and summaries (`quantile`).
+///
+/// # Examples
+///
+/// ```
+/// assert!(handler_metrics_runtime::RESERVED_LABELS.contains(&"le"));
+/// ```
 pub const RESERVED_LABELS: [&str; 7] = [
     "endpoint", "method", "status", "handler", "outcome", "le", "quantile",
 ];
 
 /// The `endpoint` value of a request no route template matched (e.g. a default service).
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(handler_metrics_runtime::UNMATCHED_ENDPOINT, "unmatched");
+/// ```
 pub const UNMATCHED_ENDPOINT: &str = "unmatched";
 
 /// The `method` value of any method outside the registered standard ones.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(handler_metrics_runtime::method_label("BREW"), handler_metrics_runtime::OTHER_METHOD);
+/// ```
 pub const OTHER_METHOD: &str = "OTHER";
 
 /// Checks a label name against Prometheus's rules (`[a-zA-Z_][a-zA-Z0-9_]*`, no leading `__`)

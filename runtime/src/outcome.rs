@@ -37,6 +37,13 @@ pub enum Outcome {
 
 impl Outcome {
     /// Every outcome, in the order of the list above.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use handler_metrics_runtime::Outcome;
+    /// assert_eq!(Outcome::ALL.len(), 7);
+    /// ```
     pub const ALL: [Outcome; 7] = [
         Outcome::Informational,
         Outcome::Success,

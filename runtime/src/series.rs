@@ -6,6 +6,7 @@ use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
 use prometheus::{Histogram, HistogramOpts, IntCounter, IntGauge, Opts};
 
+use crate::metrics::{CUSTOM_DURATION_HELP, DURATION_HELP, IN_FLIGHT_HELP, REQUESTS_HELP};
 use crate::names::check_label_name;
 use crate::{HandlerSite, Metrics, Outcome};
 
@@ -54,11 +55,8 @@ impl RouteSeries {
                 ("handler", site.name),
             ],
         );
-        let opts = Opts::new(
-            metrics.shared.names.in_flight.clone(),
-            "Requests a #[metered] handler is serving now.",
-        )
-        .const_labels(labels);
+        let opts =
+            Opts::new(metrics.shared.names.in_flight.clone(), IN_FLIGHT_HELP).const_labels(labels);
         let in_flight = report(IntGauge::with_opts(opts))?;
         let route: &'static RouteSeries = Box::leak(Box::new(RouteSeries {
             site,
@@ -112,19 +110,23 @@ impl RouteSeries {
         );
         let names = &self.metrics.shared.names;
         let requests = report(IntCounter::with_opts(
-            Opts::new(
-                names.requests_total.clone(),
-                "Requests served by #[metered] handlers.",
-            )
-            .const_labels(labels.clone()),
+            Opts::new(names.requests_total.clone(), REQUESTS_HELP).const_labels(labels.clone()),
         ))?;
-        let (family, buckets) = if self.site.has_custom_buckets() {
-            (&names.custom_duration, self.site.buckets.to_vec())
+        let (family, help, buckets) = if self.site.has_custom_buckets() {
+            (
+                &names.custom_duration,
+                CUSTOM_DURATION_HELP,
+                self.site.buckets.to_vec(),
+            )
         } else {
-            (&names.duration, self.metrics.shared.buckets.clone())
+            (
+                &names.duration,
+                DURATION_HELP,
+                self.metrics.shared.buckets.clone(),
+            )
         };
         let duration = report(Histogram::with_opts(
-            HistogramOpts::new(family.clone(), "Duration of requests.")
+            HistogramOpts::new(family.clone(), help)
                 .const_labels(labels)
                 .buckets(buckets),
         ))?;

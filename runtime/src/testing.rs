@@ -34,6 +34,15 @@ pub fn handler(handler: &str) -> Query {
 }
 
 /// A filter over the series of one handler, made by [`handler`].
+///
+/// # Examples
+///
+/// ```
+/// use handler_metrics_runtime::testing::{handler, Query};
+///
+/// let query: Query = handler("get_user").method("GET");
+/// assert_eq!(query.requests(), 0);
+/// ```
 #[derive(Debug, Clone)]
 pub struct Query {
     handler: String,
