@@ -1,9 +1,9 @@
 //! The `#[metered]` attribute of [handler-metrics](https://docs.rs/handler-metrics).
 //!
 //! Use it through the `handler-metrics` crate; this crate holds only the macro. The work reads as
-//! a pipeline, one module a step: [`args`] and [`handler`] parse the attribute and the function
-//! into a typed model that keeps the user's spans, [`validate`] checks that model without
-//! generating anything, and [`expand`] writes the wrapper.
+//! a pipeline, one module a step: `args` and `handler` parse the attribute and the function
+//! into a typed model that keeps the user's spans, `validate` checks that model without
+//! generating anything, and `expand` writes the wrapper.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
