@@ -30,7 +30,10 @@ async fn gauge_rises_while_serving_and_falls_after() {
     let observe = async {
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         while q.in_flight() < 2 {
-            assert!(std::time::Instant::now() < deadline, "both requests never in flight");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "both requests never in flight"
+            );
             actix_web::rt::time::sleep(Duration::from_millis(1)).await;
         }
         let during = q.in_flight();

@@ -25,21 +25,31 @@ enum Placement {
     Both,
 }
 
-/// actix-web's routing macros: they must see the function actix calls.
+/// actix-web's routing macros, written bare (`#[get(..)]`) or through actix-web's own crates
+/// (`#[actix_web::get(..)]`): they must see the function actix calls. `#[fastrace::trace]` and
+/// the like are not routing macros and stay on the user's function.
 const ROUTE_MACROS: &[&str] = &[
     "get", "post", "put", "delete", "head", "connect", "options", "trace", "patch", "query",
     "route", "routes",
 ];
 
 fn placement(attr: &Attribute) -> Placement {
-    let Some(last) = attr.path().segments.last() else {
+    let path = attr.path();
+    let Some(last) = path.segments.last() else {
         return Placement::Inner;
     };
     let name = last.ident.to_string();
+    let from_actix = path.segments.len() == 1
+        || path
+            .segments
+            .first()
+            .is_some_and(|first| first.ident == "actix_web" || first.ident == "actix_web_codegen");
     match name.as_str() {
-        _ if ROUTE_MACROS.contains(&name.as_str()) => Placement::Outer,
-        "doc" | "cfg" | "cfg_attr" | "deprecated" | "must_use" => Placement::Outer,
-        "allow" | "warn" | "deny" | "forbid" => Placement::Both,
+        _ if from_actix && ROUTE_MACROS.contains(&name.as_str()) => Placement::Outer,
+        "doc" | "cfg" | "cfg_attr" | "deprecated" | "must_use" if path.segments.len() == 1 => {
+            Placement::Outer
+        }
+        "allow" | "warn" | "deny" | "forbid" if path.segments.len() == 1 => Placement::Both,
         _ => Placement::Inner,
     }
 }
@@ -114,4 +124,44 @@ fn not_a_function(item: &Item) -> syn::Error {
 
 fn tokens(t: &impl quote::ToTokens) -> TokenStream {
     t.to_token_stream()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(attr: &str) -> &'static str {
+        let item: ItemFn = syn::parse_str(&format!("{attr}\nasync fn f() {{}}")).unwrap();
+        match placement(&item.attrs[0]) {
+            Placement::Outer => "outer",
+            Placement::Inner => "inner",
+            Placement::Both => "both",
+        }
+    }
+
+    #[test]
+    fn routing_macros_stay_on_the_registered_function() {
+        assert_eq!(place(r#"#[get("/")]"#), "outer");
+        assert_eq!(place(r#"#[actix_web::post("/")]"#), "outer");
+        assert_eq!(place(r#"#[route("/", method = "GET")]"#), "outer");
+        assert_eq!(place("#[actix_web::routes]"), "outer");
+        assert_eq!(place(r#"#[trace("/")]"#), "outer");
+    }
+
+    #[test]
+    fn other_attributes_stay_on_the_users_function() {
+        assert_eq!(place("#[tracing::instrument]"), "inner");
+        assert_eq!(place("#[fastrace::trace]"), "inner");
+        assert_eq!(place("#[inline]"), "inner");
+        assert_eq!(place("#[expect(unused)]"), "inner");
+    }
+
+    #[test]
+    fn docs_and_cfg_go_outside_lint_levels_go_to_both() {
+        assert_eq!(place("/// docs"), "outer");
+        assert_eq!(place("#[cfg(test)]"), "outer");
+        assert_eq!(place("#[deprecated]"), "outer");
+        assert_eq!(place("#[allow(unused)]"), "both");
+        assert_eq!(place("#[deny(warnings)]"), "both");
+    }
 }

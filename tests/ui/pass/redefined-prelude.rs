@@ -1,6 +1,6 @@
 //! Hygiene: the expansion uses absolute paths and prefixed locals, so shadowing `std`, `core`,
 //! `Result`, `Ok`, `Some`, `Option`, `Box` and `Vec` in the user's module changes nothing.
-#![allow(non_camel_case_types, dead_code, unused_imports)]
+#![allow(non_camel_case_types, non_snake_case, dead_code, unused_imports)]
 
 use actix_web::{web, App, HttpResponse};
 use handler_metrics::metered;
