@@ -36,6 +36,12 @@ async fn route_above() -> HttpResponse { HttpResponse::Ok().finish() }
 #[metered]
 async fn routes_below() -> HttpResponse { HttpResponse::Ok().finish() }
 
+#[metered]
+#[actix_web::routes]
+#[get("/j")]
+#[post("/j")]
+async fn routes_above() -> HttpResponse { HttpResponse::Ok().finish() }
+
 /// Documented handler: docs stay on the registered item.
 #[metered]
 #[get("/i")]
@@ -51,5 +57,6 @@ fn main() {
         .service(patch_below)
         .service(route_above)
         .service(routes_below)
+        .service(routes_above)
         .service(documented);
 }
