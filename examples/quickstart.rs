@@ -6,9 +6,17 @@
 //! curl -s localhost:8080/users/1
 //! curl -s localhost:8080/users/99           # 404 from the error type
 //! curl -s localhost:8080/users/abc          # 404 from the path extractor
+//! curl -s localhost:8080/reports/daily
+//! curl -s localhost:8080/reports/archive    # 503 from the error type
 //! curl -s 'localhost:8080/slow?ms=300'
 //! curl -s localhost:8080/metrics
 //! ```
+//!
+//! Configuration from the environment, as a service would take it:
+//!
+//! - `PORT`: the port on 127.0.0.1 (default 8080).
+//! - `METRICS_NAMESPACE`: prefix of every metric name, e.g. `api` (default none).
+//! - `METRICS_CONST_LABELS`: labels on every series, e.g. `service=users,region=eu` (default none).
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -190,17 +198,55 @@ async fn slow(query: web::Query<SlowQuery>) -> String {
     format!("slept {ms} ms\n")
 }
 
+/// Reports are built by a backend; the archive's is offline, so it fails with the API's error.
+#[get("/reports/{kind}")]
+#[metered]
+async fn get_report(kind: web::Path<String>) -> Result<web::Json<Vec<&'static str>>, ApiError> {
+    match kind.as_str() {
+        "daily" => Ok(web::Json(vec!["signups", "orders"])),
+        "archive" => Err(ApiError::Unavailable),
+        _ => Err(ApiError::NotFound("report", 0)),
+    }
+}
+
 #[metered]
 async fn health() -> &'static str {
     "ok\n"
 }
 
-#[actix_web::main]
-async fn main() -> std::io::Result<()> {
-    // Optional: fail at start-up, not at the first request, if the metrics cannot be registered.
-    handler_metrics::Config::new()
-        .install()
-        .map_err(std::io::Error::other)?;
+/// The metrics configuration from `METRICS_NAMESPACE` and `METRICS_CONST_LABELS`.
+fn metrics_config() -> std::io::Result<handler_metrics::Config> {
+    let mut config = handler_metrics::Config::new();
+    if let Ok(namespace) = std::env::var("METRICS_NAMESPACE") {
+        config = config.namespace(namespace);
+    }
+    if let Ok(labels) = std::env::var("METRICS_CONST_LABELS") {
+        for pair in labels.split(',').filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').ok_or_else(|| {
+                std::io::Error::other(format!(
+                    "METRICS_CONST_LABELS: expected name=value, got {pair:?}"
+                ))
+            })?;
+            config = config.const_label(name, value);
+        }
+    }
+    Ok(config)
+}
+
+fn main() -> std::process::ExitCode {
+    match actix_web::rt::System::new().block_on(serve()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("quickstart: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve() -> std::io::Result<()> {
+    // Optional: fail at start-up, not at the first request, if the configuration is invalid or
+    // the metrics cannot be registered.
+    metrics_config()?.install().map_err(std::io::Error::other)?;
 
     let port: u16 = match std::env::var("PORT") {
         Ok(port) => port
@@ -222,6 +268,7 @@ async fn main() -> std::io::Result<()> {
                     .route("", web::get().to(list_items))
                     .route("", web::post().to(create_item)),
             )
+            .service(get_report)
             .service(slow)
             .route("/health", web::get().to(health))
             .service(handler_metrics::actix::metrics())

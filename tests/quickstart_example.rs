@@ -3,59 +3,12 @@
 
 mod support;
 
-use std::net::{SocketAddr, TcpListener};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-
-use support::{request, wait_until};
-
-/// The example process; killed and reaped when the test ends, pass or fail.
-struct Example(Child);
-
-impl Drop for Example {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn example_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>");
-    let binary = profile_dir.join("examples").join("quickstart");
-    assert!(
-        binary.exists(),
-        "{} is missing: `cargo test --workspace` builds examples; or run `cargo build --example quickstart`",
-        binary.display()
-    );
-    binary
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use support::{request, ExampleServer};
 
 #[test]
 fn quickstart_serves_its_api_and_exposes_the_expected_series() {
-    let port = free_port();
-    let child = Command::new(example_binary())
-        .env("PORT", port.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start the quickstart example");
-    let _example = Example(child);
-    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    wait_until("the example answers /health", || {
-        request(addr, "GET", "/health", None).is_some_and(|(status, _)| status == 200)
-    });
+    let example = ExampleServer::start(&[]);
+    let addr = example.addr;
 
     let call = |method: &str, path: &str, json: Option<&str>| {
         request(addr, method, path, json).expect("a response").0
@@ -73,9 +26,10 @@ fn quickstart_serves_its_api_and_exposes_the_expected_series() {
     assert_eq!(call("GET", "/users/1/items", None), 200);
     assert_eq!(call("GET", "/slow?ms=30", None), 200);
     assert_eq!(call("GET", "/slow", None), 400);
+    assert_eq!(call("GET", "/reports/daily", None), 200);
+    assert_eq!(call("GET", "/reports/archive", None), 503);
 
-    let (status, metrics) = request(addr, "GET", "/metrics", None).expect("metrics");
-    assert_eq!(status, 200);
+    let metrics = example.metrics();
     let expected = [
         r#"http_requests_total{endpoint="/health",handler="health",method="GET",outcome="success",status="200"}"#,
         r#"http_requests_total{endpoint="/users",handler="create_user",method="POST",outcome="success",status="201"} 1"#,
@@ -87,6 +41,7 @@ fn quickstart_serves_its_api_and_exposes_the_expected_series() {
         r#"http_requests_total{endpoint="/users/{owner}/items",handler="list_items",method="GET",outcome="success",status="200"} 1"#,
         r#"http_requests_total{endpoint="/slow",handler="slow",method="GET",outcome="success",status="200"} 1"#,
         r#"http_requests_total{endpoint="/slow",handler="slow",method="GET",outcome="client_error",status="400"} 1"#,
+        r#"http_requests_total{endpoint="/reports/{kind}",handler="get_report",method="GET",outcome="server_error",status="503"} 1"#,
         r#"http_requests_in_flight{endpoint="/users/{id}",handler="get_user",method="GET"} 0"#,
         r#"http_requests_duration_seconds_count{endpoint="/slow",handler="slow",method="GET",outcome="success",status="200"} 1"#,
     ];
