@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace on a fresh machine: unit, integration (real actix servers on
-# 127.0.0.1), trybuild UI cases, the quickstart example end to end, and doc tests.
+# 127.0.0.1), trybuild UI cases, the quickstart example end to end, the real-Prometheus tests, and
+# doc tests.
 #
-# Setup: only a Rust toolchain is needed so far. Tests that need system tools install them here,
-# from Debian's packages, when they are missing.
+# Setup: a Rust toolchain, plus Prometheus and promtool from Debian's `prometheus` package,
+# installed here when missing (as root, or through sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+    echo "test-all: installing Debian's prometheus package (prometheus, promtool)"
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+    # The package enables a service; tests start their own servers on free ports instead.
+    $sudo pkill -x prometheus 2>/dev/null || true
+fi
+prometheus --version 2>&1 | head -n 1
+promtool --version 2>&1 | head -n 1
 
 # Keep trybuild's expectations authoritative: never let a stray TRYBUILD=overwrite rewrite them.
 unset TRYBUILD

@@ -1,0 +1,361 @@
+//! Against a real Prometheus server (Debian's `prometheus` package): three instances of the
+//! quickstart example are scraped every second, and what Prometheus stores and answers through its
+//! query API matches, request for request, the traffic sent. `promtool check metrics` accepts the
+//! exposition, with and without a namespace and constant labels.
+//!
+//! Every process started here is stopped when the test ends, pass or fail. A missing binary fails
+//! the test with a message saying how to install it; `scripts/test-all.sh` installs it.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::Duration;
+
+use support::{free_port, request, wait_until, ExampleServer};
+
+/// Finds `name` on `PATH`, or fails saying how to get it.
+fn require_binary(name: &str) -> PathBuf {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(name))
+        .find(|path| path.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "`{name}` is not on PATH: install Debian's `prometheus` package \
+                 (`apt-get install prometheus`), which `scripts/test-all.sh` does when it is missing"
+            )
+        })
+}
+
+/// A Prometheus server on a free loopback port with a generated configuration and a temporary
+/// data directory; killed, reaped and removed when dropped.
+struct Prometheus {
+    addr: SocketAddr,
+    child: Child,
+    dir: PathBuf,
+}
+
+impl Prometheus {
+    fn start(job: &str, targets: &[SocketAddr]) -> Prometheus {
+        let binary = require_binary("prometheus");
+        let port = free_port();
+        let dir = std::env::temp_dir().join(format!(
+            "handler-metrics-prometheus-{}-{port}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(dir.join("data")).expect("create the data directory");
+        let targets: Vec<String> = targets.iter().map(|t| format!("'{t}'")).collect();
+        let config = format!(
+            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n\
+             scrape_configs:\n  - job_name: {job}\n    static_configs:\n      - targets: [{}]\n",
+            targets.join(", ")
+        );
+        std::fs::write(dir.join("prometheus.yml"), config).expect("write the configuration");
+        let log = std::fs::File::create(dir.join("prometheus.log")).expect("create the log");
+        let child = Command::new(binary)
+            .arg(format!(
+                "--config.file={}",
+                dir.join("prometheus.yml").display()
+            ))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.join("data").display()
+            ))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start prometheus");
+        let prometheus = Prometheus {
+            addr: ([127, 0, 0, 1], port).into(),
+            child,
+            dir,
+        };
+        wait_until("prometheus is ready", || {
+            request(prometheus.addr, "GET", "/-/ready", None)
+                .is_some_and(|(status, _)| status == 200)
+        });
+        prometheus
+    }
+
+    /// Runs an instant query and returns each result's labels and value.
+    fn query(&self, promql: &str) -> Vec<(BTreeMap<String, String>, f64)> {
+        let path = format!("/api/v1/query?query={}", percent_encode(promql));
+        let (status, body) = request(self.addr, "GET", &path, None).expect("query prometheus");
+        assert_eq!(status, 200, "query `{promql}` failed: {body}");
+        let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON answer");
+        assert_eq!(answer["status"], "success", "query `{promql}`: {body}");
+        answer["data"]["result"]
+            .as_array()
+            .expect("a vector result")
+            .iter()
+            .map(|series| {
+                let labels = series["metric"]
+                    .as_object()
+                    .expect("labels")
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                    .collect();
+                let value = series["value"][1]
+                    .as_str()
+                    .expect("value")
+                    .parse()
+                    .expect("number");
+                (labels, value)
+            })
+            .collect()
+    }
+
+    /// The single value of a query expected to return one series (0 when it returns none).
+    fn scalar(&self, promql: &str) -> f64 {
+        let results = self.query(promql);
+        assert!(results.len() <= 1, "`{promql}` returned {results:?}");
+        results.first().map_or(0.0, |(_, v)| *v)
+    }
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if thread::panicking() {
+            if let Ok(log) = std::fs::read_to_string(self.dir.join("prometheus.log")) {
+                eprintln!("--- prometheus log ---\n{log}");
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Requests sent and counted per (handler, status).
+#[derive(Default)]
+struct Sent(BTreeMap<(String, String), u64>);
+
+impl Sent {
+    /// Sends a request, checks the status the example answers with, and counts it.
+    fn send(
+        &mut self,
+        addr: SocketAddr,
+        method: &str,
+        path: &str,
+        json: Option<&str>,
+        handler: &str,
+        status: u16,
+    ) {
+        let (got, body) = request(addr, method, path, json).expect("a response");
+        assert_eq!(got, status, "{method} {path} -> {body}");
+        *self
+            .0
+            .entry((handler.to_owned(), status.to_string()))
+            .or_default() += 1;
+    }
+
+    fn total(&self) -> u64 {
+        self.0.values().sum()
+    }
+}
+
+/// The known mix one instance gets; `n` varies it per instance so the sum across instances
+/// is not three times one instance's count.
+fn drive_mix(sent: &mut Sent, addr: SocketAddr, n: usize) {
+    for _ in 0..n {
+        sent.send(
+            addr,
+            "POST",
+            "/users",
+            Some(r#"{"name":"ada"}"#),
+            "create_user",
+            201,
+        );
+        sent.send(addr, "GET", "/users/999", None, "get_user", 404); // the error type
+        sent.send(addr, "GET", "/reports/archive", None, "get_report", 503); // the error type, 5xx
+    }
+    sent.send(addr, "GET", "/users/1", None, "get_user", 200);
+    sent.send(addr, "GET", "/users/1", None, "get_user", 200);
+    sent.send(addr, "GET", "/users/abc", None, "get_user", 404); // path extractor rejection
+    sent.send(
+        addr,
+        "POST",
+        "/users",
+        Some("{not json"),
+        "create_user",
+        400,
+    ); // JSON rejection
+    sent.send(addr, "GET", "/slow", None, "slow", 400); // missing query field
+    sent.send(addr, "GET", "/reports/daily", None, "get_report", 200);
+    sent.send(addr, "GET", "/slow?ms=300", None, "slow", 200);
+}
+
+#[test]
+fn prometheus_scrapes_three_instances_and_counts_exactly_what_was_sent() {
+    let instances: Vec<ExampleServer> = (0..3).map(|_| ExampleServer::start(&[])).collect();
+    let targets: Vec<SocketAddr> = instances.iter().map(|i| i.addr).collect();
+    let prometheus = Prometheus::start("quickstart", &targets);
+
+    wait_until("all three targets are up", || {
+        let up = prometheus.query(r#"up{job="quickstart"}"#);
+        up.len() == 3 && up.iter().all(|(_, v)| *v == 1.0)
+    });
+
+    let mut sent = Sent::default();
+    for (i, instance) in instances.iter().enumerate() {
+        drive_mix(&mut sent, instance.addr, i + 1);
+    }
+    // `/health` was answered once per instance by the start-up probe; it is not part of the mix.
+    let selector = r#"{job="quickstart",handler!="health"}"#;
+    let total = |p: &Prometheus| p.scalar(&format!("sum(http_requests_total{selector})"));
+    wait_until("prometheus has scraped the first wave", || {
+        total(&prometheus) == sent.total() as f64
+    });
+
+    // A second wave of slow requests after the series exist, so `rate` sees them increase.
+    let second_wave: Vec<_> = instances
+        .iter()
+        .map(|instance| {
+            let addr = instance.addr;
+            thread::spawn(move || {
+                let mut sent = Sent::default();
+                for _ in 0..4 {
+                    sent.send(addr, "GET", "/slow?ms=300", None, "slow", 200);
+                }
+                sent
+            })
+        })
+        .collect();
+    for wave in second_wave {
+        for (key, n) in wave.join().expect("slow requests").0 {
+            *sent.0.entry(key).or_default() += n;
+        }
+    }
+    wait_until("prometheus has scraped the second wave", || {
+        total(&prometheus) == sent.total() as f64
+    });
+
+    // up == 1 on every target.
+    let up = prometheus.query(r#"up{job="quickstart"}"#);
+    assert_eq!(up.len(), 3, "{up:?}");
+    assert!(up.iter().all(|(_, v)| *v == 1.0), "{up:?}");
+
+    // sum without(instance, job) equals, per handler and status, exactly the requests sent.
+    let mut counted: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for (labels, value) in prometheus.query(&format!(
+        "sum without(instance, job) (http_requests_total{selector})"
+    )) {
+        assert!(!labels.contains_key("instance") && !labels.contains_key("job"));
+        let key = (labels["handler"].clone(), labels["status"].clone());
+        *counted.entry(key).or_default() += value as u64;
+    }
+    println!("handler         status   sent  counted by prometheus");
+    for ((handler, status), n) in &sent.0 {
+        let got = counted
+            .get(&(handler.clone(), status.clone()))
+            .copied()
+            .unwrap_or(0);
+        println!("{handler:<15} {status:>6} {n:>6} {got:>8}");
+    }
+    assert_eq!(counted, sent.0, "prometheus's sums equal the requests sent");
+
+    // p99 of the slow handler (300 ms sleeps) lies in its bucket, (0.25, 0.5].
+    let p99 = prometheus.scalar(
+        r#"histogram_quantile(0.99, sum by (le, handler) (rate(http_requests_duration_seconds_bucket{job="quickstart",handler="slow",status="200"}[1m])))"#,
+    );
+    println!("p99 of slow (300 ms sleeps): {p99:.3} s");
+    assert!(p99 > 0.25 && p99 <= 0.5, "p99 {p99} outside (0.25, 0.5]");
+
+    // Nothing in flight on any instance once traffic stops.
+    let in_flight =
+        prometheus.query(r#"sum by (instance) (http_requests_in_flight{job="quickstart"})"#);
+    assert_eq!(in_flight.len(), 3, "{in_flight:?}");
+    assert!(in_flight.iter().all(|(_, v)| *v == 0.0), "{in_flight:?}");
+}
+
+/// Runs `promtool check metrics` on `text` and returns its exit status and output.
+fn promtool_check(text: &str) -> (bool, String) {
+    let mut child = Command::new(require_binary("promtool"))
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start promtool");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(text.as_bytes())
+        .expect("write metrics to promtool");
+    let output = child.wait_with_output().expect("promtool finishes");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), report)
+}
+
+fn lint_after_traffic(env: &[(&str, &str)], expect_prefix: &str) {
+    let example = ExampleServer::start(env);
+    let mut sent = Sent::default();
+    drive_mix(&mut sent, example.addr, 2);
+    let text = example.metrics();
+    assert!(
+        text.contains(&format!("{expect_prefix}http_requests_total{{")),
+        "configured names in use:\n{text}"
+    );
+    let (ok, report) = promtool_check(&text);
+    println!(
+        "promtool check metrics ({env:?}): {}",
+        if report.is_empty() {
+            "no findings"
+        } else {
+            &report
+        }
+    );
+    assert!(
+        ok && report.trim().is_empty(),
+        "promtool check metrics found problems:\n{report}\n{text}"
+    );
+}
+
+#[test]
+fn promtool_finds_no_problem_in_the_default_exposition() {
+    lint_after_traffic(&[], "");
+}
+
+#[test]
+fn promtool_finds_no_problem_with_namespace_and_constant_labels() {
+    lint_after_traffic(
+        &[
+            ("METRICS_NAMESPACE", "api"),
+            ("METRICS_CONST_LABELS", "service=users,region=eu"),
+        ],
+        "api_",
+    );
+}
+
+#[test]
+fn missing_binary_is_a_clear_failure() {
+    let result = std::panic::catch_unwind(|| require_binary("handler-metrics-no-such-binary"));
+    let message = *result
+        .expect_err("fails")
+        .downcast::<String>()
+        .expect("a message");
+    assert!(message.contains("apt-get install prometheus"), "{message}");
+}
