@@ -1,0 +1,188 @@
+//! Hostile traffic cannot grow the series without bound: after 10 000 requests to the quickstart
+//! example with random paths, random and invalid methods, garbage bodies and random headers, every
+//! label value comes from the application (route templates, handler names, the route's method,
+//! the status) and none from the requests. Traffic goes to 127.0.0.1 only; the count is fixed and
+//! the random source is seeded, so a failure reproduces.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::Read;
+use std::net::SocketAddr;
+use std::thread;
+
+use support::{parse_exposition, send, ExampleServer, Rng};
+
+const REQUESTS: usize = 10_000;
+const THREADS: usize = 8;
+
+/// Every (handler, route template, method) the example registers.
+const ROUTES: &[(&str, &str, &str)] = &[
+    ("list_users", "/users", "GET"),
+    ("create_user", "/users", "POST"),
+    ("get_user", "/users/{id}", "GET"),
+    ("rename_user", "/users/{id}", "PUT"),
+    ("delete_user", "/users/{id}", "DELETE"),
+    ("list_items", "/users/{owner}/items", "GET"),
+    ("create_item", "/users/{owner}/items", "POST"),
+    ("get_report", "/reports/{kind}", "GET"),
+    ("slow", "/slow", "GET"),
+    ("health", "/health", "GET"),
+];
+
+const TOKEN: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const PATH_CHARS: &str = "abcdefghijklmnopqrstuvwxyz0123456789-._~%!$&'()*+,;=:@";
+const METHOD_CHARS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&'*+-.^_`|~";
+
+/// Sends raw bytes and reads until the server closes; the answer does not matter, only that the
+/// server stays up and what it records.
+fn fire(addr: SocketAddr, raw: &str) {
+    if let Ok(mut stream) = send(addr, raw) {
+        let mut sink = Vec::new();
+        let _ = stream.read_to_end(&mut sink);
+    }
+}
+
+/// One hostile request; returns the tokens it carried that no label may take (its random path
+/// parts and any non-standard method).
+fn hostile_request(rng: &mut Rng, addr: SocketAddr) -> Vec<String> {
+    let (a_len, b_len, short_len, garbage_len) = (
+        8 + rng.below(24),
+        8 + rng.below(40),
+        1 + rng.below(12),
+        rng.below(300),
+    );
+    let a = rng.string(TOKEN, a_len);
+    let b = rng.string(PATH_CHARS, b_len);
+    let method = match rng.below(6) {
+        0 => "FOO".to_owned(),
+        1 => "get".to_owned(),
+        2 => rng.string(METHOD_CHARS, 200),
+        3 => "PURGE".to_owned(),
+        4 => rng.string(METHOD_CHARS, short_len),
+        _ => ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"][rng.below(6)].to_owned(),
+    };
+    let garbage = rng.string(PATH_CHARS, garbage_len);
+    let header = format!("X-{}: {}\r\n", rng.string(TOKEN, 10), rng.string(TOKEN, 30));
+    let raw = match rng.below(7) {
+        0 => format!("GET /users/{b} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        1 => format!("{method} /{a}/{b} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        2 => {
+            let path = ["/users", "/health", "/reports/daily", "/users/1", "/slow?ms=1"][rng.below(5)];
+            format!("{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        }
+        3 => {
+            let content_type = ["application/json", "text/plain", &a][rng.below(3)];
+            format!(
+                "POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{garbage}",
+                garbage.len()
+            )
+        }
+        4 => format!("GET /reports/{a} HTTP/1.1\r\nHost: x\r\n{header}{header}Connection: close\r\n\r\n"),
+        5 => format!("{a} {b} {method}\r\n{header}\r\n"),
+        _ => format!(
+            "PUT /users/{} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{garbage}",
+            rng.below(5),
+            garbage.len()
+        ),
+    };
+    fire(addr, &raw);
+    let standard_method = method.len() <= 7
+        && method.chars().all(|c| c.is_ascii_uppercase())
+        && ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"].contains(&method.as_str());
+    let mut carried = vec![a, b];
+    if !standard_method {
+        carried.push(method);
+    }
+    carried
+}
+
+#[test]
+fn random_paths_methods_bodies_and_headers_mint_no_series() {
+    let example = ExampleServer::start(&[]);
+    let addr = example.addr;
+    let before = parse_exposition(&example.metrics());
+    let series_before = before.len();
+
+    let tokens: HashSet<String> = (0..THREADS)
+        .map(|t| {
+            thread::spawn(move || {
+                let mut rng = Rng::new(0x5eed_0000 + t as u64);
+                (0..REQUESTS / THREADS)
+                    .flat_map(|_| hostile_request(&mut rng, addr))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flat_map(|t| t.join().expect("sender finished"))
+        .collect();
+
+    let after = parse_exposition(&example.metrics());
+    let requests: Vec<_> = after
+        .iter()
+        .filter(|s| s.name == "http_requests_total")
+        .collect();
+    let statuses: BTreeMap<&str, BTreeSet<&str>> =
+        requests.iter().fold(BTreeMap::new(), |mut acc, s| {
+            acc.entry(s.label("handler"))
+                .or_default()
+                .insert(s.label("status"));
+            acc
+        });
+    // handlers × the one method each is registered with × statuses it produced, + in-flight.
+    let bound: usize = statuses.values().map(BTreeSet::len).sum::<usize>()
+        + after
+            .iter()
+            .filter(|s| s.name == "http_requests_in_flight")
+            .count();
+    let series_after = requests.len()
+        + after
+            .iter()
+            .filter(|s| s.name == "http_requests_in_flight")
+            .count();
+    println!(
+        "hostile: {REQUESTS} requests; samples before {series_before}, after {}; \
+         request + in-flight series {series_after} (bound {bound}); statuses per handler {statuses:?}",
+        after.len()
+    );
+
+    for sample in after.iter().filter(|s| s.name.starts_with("http_requests")) {
+        let handler = sample.label("handler");
+        let route = ROUTES
+            .iter()
+            .find(|(h, ..)| *h == handler)
+            .unwrap_or_else(|| panic!("unknown handler label in {sample:?}"));
+        assert_eq!(sample.label("endpoint"), route.1, "{sample:?}");
+        assert_eq!(sample.label("method"), route.2, "{sample:?}");
+        if sample.name != "http_requests_in_flight" {
+            let status = sample.label("status");
+            assert!(
+                status.len() == 3 && status.parse::<u16>().is_ok(),
+                "{sample:?}"
+            );
+        }
+        for value in sample.labels.values() {
+            assert!(
+                !tokens.contains(value),
+                "request input became a label value: {sample:?}"
+            );
+        }
+    }
+    assert!(
+        series_after <= bound,
+        "{series_after} series exceed the bound {bound}"
+    );
+    assert!(
+        after
+            .iter()
+            .filter(|s| s.name == "http_requests_in_flight")
+            .all(|s| s.value == 0.0),
+        "nothing in flight"
+    );
+    assert_eq!(
+        support::request(addr, "GET", "/health", None).map(|r| r.0),
+        Some(200),
+        "the server still answers"
+    );
+}

@@ -1,0 +1,112 @@
+//! `/metrics` can be kept from the public: behind a middleware that answers 401 without the
+//! credential, or on a separate listener the public port does not serve.
+
+mod support;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{error, web, App, HttpResponse, HttpServer};
+use handler_metrics::metered;
+use support::{request, send, Server};
+
+#[metered]
+async fn public_page() -> HttpResponse {
+    HttpResponse::Ok().body("hello")
+}
+
+/// Lets a request through only with the scrape token.
+async fn require_scrape_token(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let authorized = req
+        .headers()
+        .get("authorization")
+        .is_some_and(|v| v == "Bearer s3cret");
+    if !authorized {
+        return Err(error::ErrorUnauthorized("scrape token required"));
+    }
+    next.call(req).await
+}
+
+fn get_with(addr: std::net::SocketAddr, path: &str, authorization: Option<&str>) -> (u16, String) {
+    use std::io::Read;
+    let header = authorization.map_or(String::new(), |a| format!("Authorization: {a}\r\n"));
+    let raw = format!("GET {path} HTTP/1.1\r\nHost: test\r\n{header}Connection: close\r\n\r\n");
+    let mut stream = send(addr, &raw).expect("connect");
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, response)
+}
+
+#[test]
+fn metrics_behind_a_token_answer_401_without_it() {
+    let server = Server::spawn(|| {
+        let server = HttpServer::new(|| {
+            App::new()
+                .route("/", web::get().to(public_page))
+                .service(handler_metrics::actix::metrics().wrap(from_fn(require_scrape_token)))
+        })
+        .workers(1)
+        .disable_signals()
+        .bind("127.0.0.1:0")?;
+        let addr = server.addrs()[0];
+        Ok((server.run(), addr))
+    });
+    assert_eq!(
+        request(server.addr, "GET", "/", None).map(|r| r.0),
+        Some(200)
+    );
+
+    let (status, body) = get_with(server.addr, "/metrics", None);
+    assert_eq!(status, 401);
+    assert!(!body.contains("http_requests_total"), "{body}");
+    let (status, body) = get_with(server.addr, "/metrics", Some("Bearer wrong"));
+    assert_eq!(status, 401);
+    assert!(!body.contains("http_requests_total"), "{body}");
+
+    let (status, body) = get_with(server.addr, "/metrics", Some("Bearer s3cret"));
+    assert_eq!(status, 200);
+    assert!(body.contains(r#"handler="public_page""#), "{body}");
+}
+
+#[test]
+fn metrics_on_a_separate_listener_are_not_served_on_the_public_one() {
+    let public = Server::spawn(|| {
+        let server = HttpServer::new(|| App::new().route("/page", web::get().to(public_page)))
+            .workers(1)
+            .disable_signals()
+            .bind("127.0.0.1:0")?;
+        let addr = server.addrs()[0];
+        Ok((server.run(), addr))
+    });
+    let internal = Server::spawn(|| {
+        let server = HttpServer::new(|| App::new().service(handler_metrics::actix::metrics()))
+            .workers(1)
+            .disable_signals()
+            .bind("127.0.0.1:0")?;
+        let addr = server.addrs()[0];
+        Ok((server.run(), addr))
+    });
+    assert_eq!(
+        request(public.addr, "GET", "/page", None).map(|r| r.0),
+        Some(200)
+    );
+
+    let (status, body) = get_with(public.addr, "/metrics", None);
+    assert_eq!(status, 404);
+    assert!(!body.contains("http_requests_total"));
+
+    let (status, body) = get_with(internal.addr, "/metrics", None);
+    assert_eq!(status, 200);
+    assert!(
+        body.contains(r#"http_requests_total{endpoint="/page",handler="public_page""#),
+        "the internal listener exposes the public server's series: {body}"
+    );
+}
