@@ -24,4 +24,5 @@ promtool --version 2>&1 | head -n 1
 # Keep trybuild's expectations authoritative: never let a stray TRYBUILD=overwrite rewrite them.
 unset TRYBUILD
 
-cargo test --workspace --locked --no-fail-fast
+# --show-output: the load, fault, hostile-traffic and Prometheus tests print what they measured.
+cargo test --workspace --locked --no-fail-fast -- --show-output

@@ -351,6 +351,7 @@ fn promtool_finds_no_problem_with_namespace_and_constant_labels() {
 
 #[test]
 fn missing_binary_is_a_clear_failure() {
+    support::quiet_expected_panics("handler-metrics-no-such-binary");
     let result = std::panic::catch_unwind(|| require_binary("handler-metrics-no-such-binary"));
     let message = *result
         .expect_err("fails")

@@ -346,3 +346,20 @@ impl Rng {
         (0..len).map(|_| chars[self.below(chars.len())]).collect()
     }
 }
+
+/// Keeps panics whose message contains `marker` (ones a test causes on purpose) out of the
+/// output; every other panic is reported by the default hook as usual.
+pub(crate) fn quiet_expected_panics(marker: &'static str) {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if !message.contains(marker) {
+            default_hook(info);
+        }
+    }));
+}
