@@ -1,14 +1,15 @@
 //! `/metrics` can be kept from the public: behind a middleware that answers 401 without the
 //! credential, or on a separate listener the public port does not serve.
 
+#[macro_use]
 mod support;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, Next};
-use actix_web::{error, web, App, HttpResponse, HttpServer};
+use actix_web::{error, web, App, HttpResponse};
 use handler_metrics::metered;
-use support::{request, send, Server};
+use support::{request, send};
 
 #[metered]
 async fn public_page() -> HttpResponse {
@@ -47,17 +48,10 @@ fn get_with(addr: std::net::SocketAddr, path: &str, authorization: Option<&str>)
 
 #[test]
 fn metrics_behind_a_token_answer_401_without_it() {
-    let server = Server::spawn(|| {
-        let server = HttpServer::new(|| {
-            App::new()
-                .route("/", web::get().to(public_page))
-                .service(handler_metrics::actix::metrics().wrap(from_fn(require_scrape_token)))
-        })
-        .workers(1)
-        .disable_signals()
-        .bind("127.0.0.1:0")?;
-        let addr = server.addrs()[0];
-        Ok((server.run(), addr))
+    let server = local_server!(|| {
+        App::new()
+            .route("/", web::get().to(public_page))
+            .service(handler_metrics::actix::metrics().wrap(from_fn(require_scrape_token)))
     });
     assert_eq!(
         request(server.addr, "GET", "/", None).map(|r| r.0),
@@ -78,22 +72,8 @@ fn metrics_behind_a_token_answer_401_without_it() {
 
 #[test]
 fn metrics_on_a_separate_listener_are_not_served_on_the_public_one() {
-    let public = Server::spawn(|| {
-        let server = HttpServer::new(|| App::new().route("/page", web::get().to(public_page)))
-            .workers(1)
-            .disable_signals()
-            .bind("127.0.0.1:0")?;
-        let addr = server.addrs()[0];
-        Ok((server.run(), addr))
-    });
-    let internal = Server::spawn(|| {
-        let server = HttpServer::new(|| App::new().service(handler_metrics::actix::metrics()))
-            .workers(1)
-            .disable_signals()
-            .bind("127.0.0.1:0")?;
-        let addr = server.addrs()[0];
-        Ok((server.run(), addr))
-    });
+    let public = local_server!(|| App::new().route("/page", web::get().to(public_page)));
+    let internal = local_server!(|| App::new().service(handler_metrics::actix::metrics()));
     assert_eq!(
         request(public.addr, "GET", "/page", None).map(|r| r.0),
         Some(200)

@@ -52,6 +52,23 @@ impl Drop for Server {
     }
 }
 
+/// Starts `HttpServer::new($app)` with one worker on a free 127.0.0.1 port as a [`Server`]; the
+/// settings after `;` (e.g. `; .workers(2)`) are applied before it binds.
+#[allow(unused_macros)] // not every test binary starts a server
+macro_rules! local_server {
+    ($app:expr $(; $($settings:tt)+)?) => {
+        $crate::support::Server::spawn(|| {
+            let server = actix_web::HttpServer::new($app)
+                .workers(1)
+                .disable_signals()
+                $($($settings)+)?
+                .bind("127.0.0.1:0")?;
+            let addr = server.addrs()[0];
+            Ok((server.run(), addr))
+        })
+    };
+}
+
 /// A raw HTTP/1.1 request, sent on a fresh connection.
 pub(crate) fn send(addr: SocketAddr, request: &str) -> std::io::Result<TcpStream> {
     let mut stream = TcpStream::connect(addr)?;
