@@ -87,9 +87,9 @@ pub(crate) fn get(addr: SocketAddr, path: &str) -> Option<u16> {
     text.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Polls `condition` every 5 ms until it holds, panicking with `what` after 10 s.
+/// Polls `condition` every 5 ms until it holds, panicking with `what` after 30 s.
 pub(crate) fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(30);
     while !condition() {
         assert!(Instant::now() < deadline, "timed out waiting until {what}");
         thread::sleep(Duration::from_millis(5));
