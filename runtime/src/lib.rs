@@ -29,6 +29,8 @@
 
 #[cfg(feature = "actix")]
 pub mod actix;
+mod append_only;
+mod clock;
 mod config;
 mod error;
 mod exposition;
@@ -37,6 +39,7 @@ mod names;
 mod outcome;
 mod recording;
 mod series;
+mod shards;
 mod site;
 pub mod testing;
 

@@ -4,14 +4,15 @@
 //! in [`recording`](crate::recording).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, OnceLock};
 
-use prometheus::core::{Collector, Desc, Metric as _};
-use prometheus::proto::{MetricFamily, MetricType};
+use prometheus::core::{Collector, Desc};
+use prometheus::proto::{self, MetricFamily, MetricType};
 use prometheus::Registry;
 
+use crate::append_only::AppendOnly;
 use crate::names::{IN_FLIGHT_LABELS, REQUEST_LABELS};
-use crate::series::RouteSeries;
+use crate::series::{RouteSeries, StatusSeries};
 use crate::{ConfigError, DEFAULT_BUCKETS};
 
 /// The configuration every `#[metered]` handler records into, once installed.
@@ -93,8 +94,8 @@ pub(crate) struct Shared {
     pub(crate) buckets: Vec<f64>,
     pub(crate) const_labels: Vec<(String, String)>,
     pub(crate) registry: Registry,
-    /// Every route series ever created, for collection. Only appended to.
-    pub(crate) routes: Mutex<Vec<&'static RouteSeries>>,
+    /// Every route series ever created, for collection.
+    pub(crate) routes: AppendOnly<&'static RouteSeries>,
     /// Set when the default configuration, installed by the first request, could not register.
     pub(crate) registration_error: OnceLock<String>,
     /// Whether the first metered request installed this (the defaults), not the user.
@@ -118,13 +119,15 @@ impl Metrics {
         const_labels: Vec<(String, String)>,
         registry: Registry,
     ) -> Self {
+        // Calibrate the clock now, at start-up, rather than in the first request.
+        let _ = crate::clock::clock();
         Metrics {
             shared: Arc::new(Shared {
                 names,
                 buckets,
                 const_labels,
                 registry,
-                routes: Mutex::new(Vec::new()),
+                routes: AppendOnly::new(),
                 registration_error: OnceLock::new(),
                 implicit: OnceLock::new(),
             }),
@@ -246,12 +249,8 @@ impl Metrics {
         }
     }
 
-    pub(crate) fn routes(&self) -> Vec<&'static RouteSeries> {
-        self.shared
-            .routes
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+    pub(crate) fn routes(&self) -> impl Iterator<Item = &'static RouteSeries> + '_ {
+        self.shared.routes.iter().copied()
     }
 }
 
@@ -310,36 +309,39 @@ impl Collector for FamilyCollector {
     }
 
     fn collect(&self) -> Vec<MetricFamily> {
-        let routes = Metrics {
-            shared: self.shared.clone(),
-        }
-        .routes();
+        let routes = self.shared.routes.iter().copied();
         let mut family = MetricFamily::default();
         family.set_name(self.desc.fq_name.clone());
         family.set_help(self.desc.help.clone());
         let metrics = family.mut_metric();
         match self.family {
             Family::InFlight => {
-                for route in &routes {
-                    metrics.push(route.in_flight.metric());
+                for route in routes {
+                    let mut gauge = proto::Gauge::default();
+                    gauge.set_value(route.in_flight() as f64);
+                    let mut metric = metric_with_labels(&route.in_flight_labels);
+                    metric.set_gauge(gauge);
+                    metrics.push(metric);
                 }
             }
             Family::Requests => {
-                for route in &routes {
-                    for series in route.statuses().iter() {
-                        metrics.push(series.requests.metric());
-                    }
+                for series in routes.flat_map(RouteSeries::statuses) {
+                    let mut counter = proto::Counter::default();
+                    counter.set_value(series.count() as f64);
+                    let mut metric = metric_with_labels(&series.labels);
+                    metric.set_counter(counter);
+                    metrics.push(metric);
                 }
             }
             Family::Duration | Family::CustomDuration => {
                 let custom = self.family == Family::CustomDuration;
-                for route in &routes {
-                    if route.site.has_custom_buckets() != custom {
-                        continue;
-                    }
-                    for series in route.statuses().iter() {
-                        metrics.push(series.duration.metric());
-                    }
+                for series in routes
+                    .flat_map(RouteSeries::statuses)
+                    .filter(|s| s.custom_buckets == custom)
+                {
+                    let mut metric = metric_with_labels(&series.labels);
+                    metric.set_histogram(histogram(series));
+                    metrics.push(metric);
                 }
             }
         }
@@ -350,4 +352,39 @@ impl Collector for FamilyCollector {
         });
         vec![family]
     }
+}
+
+fn metric_with_labels(labels: &[(String, String)]) -> proto::Metric {
+    let pairs = labels
+        .iter()
+        .map(|(name, value)| {
+            let mut pair = proto::LabelPair::default();
+            pair.set_name(name.clone());
+            pair.set_value(value.clone());
+            pair
+        })
+        .collect();
+    let mut metric = proto::Metric::default();
+    metric.set_label(pairs);
+    metric
+}
+
+fn histogram(series: &StatusSeries) -> proto::Histogram {
+    let values = series.values();
+    let buckets = series
+        .bounds
+        .iter()
+        .zip(&values.cumulative)
+        .map(|(&bound, &count)| {
+            let mut bucket = proto::Bucket::default();
+            bucket.set_upper_bound(bound);
+            bucket.set_cumulative_count(count);
+            bucket
+        })
+        .collect();
+    let mut histogram = proto::Histogram::default();
+    histogram.set_sample_count(values.count);
+    histogram.set_sample_sum(values.sum_seconds);
+    histogram.set_bucket(buckets);
+    histogram
 }

@@ -1,13 +1,10 @@
-//! Creating series: the cold path, run once per (handler, endpoint, method) and once per
-//! (handler, endpoint, method, status, outcome). The hot path only reads what this builds.
+//! The series and their storage. Creating one is the cold path, run once per (handler, endpoint,
+//! method) and once per (handler, endpoint, method, status, outcome); the hot path
+//! ([`recording`](crate::recording)) only finds them and adds to their sharded counts.
 
-use std::collections::HashMap;
-use std::sync::{PoisonError, RwLock, RwLockReadGuard};
-
-use prometheus::{Histogram, HistogramOpts, IntCounter, IntGauge, Opts};
-
-use crate::metrics::{CUSTOM_DURATION_HELP, DURATION_HELP, IN_FLIGHT_HELP, REQUESTS_HELP};
+use crate::append_only::AppendOnly;
 use crate::names::check_label_name;
+use crate::shards::Sharded;
 use crate::{HandlerSite, Metrics, Outcome};
 
 /// The series of one handler reached through one route template with one method.
@@ -16,86 +13,106 @@ pub(crate) struct RouteSeries {
     pub(crate) metrics: &'static Metrics,
     pub(crate) endpoint: Box<str>,
     pub(crate) method: &'static str,
-    pub(crate) in_flight: IntGauge,
-    /// Counter and histogram per (status, outcome) seen. Appended to only.
-    statuses: RwLock<Vec<&'static StatusSeries>>,
+    /// Requests entered; in flight = entered − finished (finished = the histograms' counts).
+    entered: Sharded,
+    /// The (status, outcome) series seen so far.
+    statuses: AppendOnly<StatusSeries>,
+    /// Labels of the in-flight gauge, sorted by name.
+    pub(crate) in_flight_labels: Vec<(String, String)>,
 }
 
-/// The counter and histogram of one (status, outcome) of a route series.
+/// One (status, outcome) of a route series: a histogram whose count is also the request counter.
 pub(crate) struct StatusSeries {
     pub(crate) status: u16,
     pub(crate) outcome: Outcome,
-    pub(crate) requests: IntCounter,
-    pub(crate) duration: Histogram,
+    /// Upper bounds in seconds, as exposed, and in nanoseconds, as compared.
+    pub(crate) bounds: Box<[f64]>,
+    bounds_nanos: Box<[u64]>,
+    /// Slots `0..=bounds.len()`: observations per bucket (the last is `+Inf`), not cumulative;
+    /// slot `bounds.len() + 1`: the sum of the observations in nanoseconds.
+    histogram: Sharded,
+    /// Whether the histogram belongs to the custom-buckets family.
+    pub(crate) custom_buckets: bool,
+    /// Labels of the counter and histogram, sorted by name.
+    pub(crate) labels: Vec<(String, String)>,
+}
+
+/// A snapshot of a histogram, for exposition.
+pub(crate) struct HistogramValues {
+    /// Cumulative counts, one per bound.
+    pub(crate) cumulative: Vec<u64>,
+    pub(crate) count: u64,
+    pub(crate) sum_seconds: f64,
 }
 
 impl RouteSeries {
-    /// Creates the route series and adds it to the site and to the collected list, unless another
-    /// thread created it first. Series live as long as the process: they are bounded by the
-    /// routes and methods the application registers, so they are leaked rather than counted.
+    /// Finds or creates the route series of `site` for `endpoint` and `method`. Series live as
+    /// long as the process: they are bounded by the routes and methods the application registers,
+    /// so they are leaked rather than counted.
     pub(crate) fn find_or_create(
         site: &'static HandlerSite,
         metrics: &'static Metrics,
         endpoint: &str,
         method: &'static str,
-    ) -> Option<&'static RouteSeries> {
-        let mut routes = site.routes.write().unwrap_or_else(PoisonError::into_inner);
-        if let Some(route) = routes
-            .iter()
-            .find(|r| r.method == method && &*r.endpoint == endpoint)
-        {
-            return Some(route);
-        }
-        let labels = series_labels(
-            site,
-            metrics,
-            &[
-                ("endpoint", endpoint),
-                ("method", method),
-                ("handler", site.name),
-            ],
+    ) -> &'static RouteSeries {
+        let route = site.routes.find_or_insert(
+            |r| r.method == method && &*r.endpoint == endpoint,
+            || RouteSeries {
+                site,
+                metrics,
+                endpoint: endpoint.into(),
+                method,
+                entered: Sharded::new(1),
+                statuses: AppendOnly::new(),
+                in_flight_labels: series_labels(
+                    site,
+                    metrics,
+                    &[
+                        ("endpoint", endpoint),
+                        ("method", method),
+                        ("handler", site.name),
+                    ],
+                ),
+            },
         );
-        let opts =
-            Opts::new(metrics.shared.names.in_flight.clone(), IN_FLIGHT_HELP).const_labels(labels);
-        let in_flight = report(IntGauge::with_opts(opts))?;
-        let route: &'static RouteSeries = Box::leak(Box::new(RouteSeries {
-            site,
-            metrics,
-            endpoint: endpoint.into(),
-            method,
-            in_flight,
-            statuses: RwLock::new(Vec::new()),
-        }));
-        routes.push(route);
         metrics
             .shared
             .routes
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(route);
-        Some(route)
+            .find_or_insert(|r| std::ptr::eq(*r, route), || route);
+        route
     }
 
-    pub(crate) fn statuses(&self) -> RwLockReadGuard<'_, Vec<&'static StatusSeries>> {
-        self.statuses.read().unwrap_or_else(PoisonError::into_inner)
+    #[inline]
+    pub(crate) fn enter(&self) {
+        self.entered.add(0, 1);
     }
 
-    /// Creates the (status, outcome) series of this route, unless another thread did first.
-    pub(crate) fn find_or_create_status(
+    /// The (status, outcome) series of this route.
+    #[inline]
+    pub(crate) fn status_series(
         &'static self,
         status: u16,
         outcome: Outcome,
-    ) -> Option<&'static StatusSeries> {
-        let mut statuses = self
-            .statuses
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(series) = statuses
-            .iter()
-            .find(|s| s.status == status && s.outcome == outcome)
-        {
-            return Some(series);
-        }
+    ) -> &'static StatusSeries {
+        self.statuses.find_or_insert(
+            |s| s.status == status && s.outcome == outcome,
+            || self.new_status_series(status, outcome),
+        )
+    }
+
+    pub(crate) fn statuses(&self) -> impl Iterator<Item = &'static StatusSeries> + '_ {
+        self.statuses.iter()
+    }
+
+    /// Requests being served now: entered minus finished. Finished is read first, so a request
+    /// finishing meanwhile cannot make the difference negative.
+    pub(crate) fn in_flight(&self) -> i64 {
+        let finished: u64 = self.statuses().map(StatusSeries::count).sum();
+        let entered = self.entered.sum(0);
+        entered.saturating_sub(finished) as i64
+    }
+
+    fn new_status_series(&self, status: u16, outcome: Outcome) -> StatusSeries {
         let status_text = status.to_string();
         let labels = series_labels(
             self.site,
@@ -108,57 +125,82 @@ impl RouteSeries {
                 ("outcome", outcome.as_str()),
             ],
         );
-        let names = &self.metrics.shared.names;
-        let requests = report(IntCounter::with_opts(
-            Opts::new(names.requests_total.clone(), REQUESTS_HELP).const_labels(labels.clone()),
-        ))?;
-        let (family, help, buckets) = if self.site.has_custom_buckets() {
-            (
-                &names.custom_duration,
-                CUSTOM_DURATION_HELP,
-                self.site.buckets.to_vec(),
-            )
+        let custom_buckets = self.site.has_custom_buckets();
+        let bounds: Box<[f64]> = if custom_buckets {
+            self.site.buckets.into()
         } else {
-            (
-                &names.duration,
-                DURATION_HELP,
-                self.metrics.shared.buckets.clone(),
-            )
+            self.metrics.shared.buckets.clone().into()
         };
-        let duration = report(Histogram::with_opts(
-            HistogramOpts::new(family.clone(), help)
-                .const_labels(labels)
-                .buckets(buckets),
-        ))?;
-        let series: &'static StatusSeries = Box::leak(Box::new(StatusSeries {
+        let bounds_nanos = bounds.iter().map(|b| (b * 1e9).round() as u64).collect();
+        StatusSeries {
             status,
             outcome,
-            requests,
-            duration,
-        }));
-        statuses.push(series);
-        Some(series)
+            histogram: Sharded::new(bounds.len() + 2),
+            bounds,
+            bounds_nanos,
+            custom_buckets,
+            labels,
+        }
     }
 }
 
-/// The labels of one series: the crate's own, then the handler's from the attribute, then the
-/// configured constant labels. A handler label that is invalid or repeats a configured one is
-/// left out (and said once on standard error): the macro rejects invalid names at compile time,
-/// and the configuration wins over a handler for the same name.
+impl StatusSeries {
+    /// Records one request that took `nanos`.
+    #[inline]
+    pub(crate) fn observe(&self, nanos: u64) {
+        let bucket = self
+            .bounds_nanos
+            .iter()
+            .position(|&bound| nanos <= bound)
+            .unwrap_or(self.bounds_nanos.len());
+        let sum_slot = self.bounds_nanos.len() + 1;
+        self.histogram.add_pair((bucket, 1), (sum_slot, nanos));
+    }
+
+    /// Requests recorded: the counter's value and the histogram's count.
+    pub(crate) fn count(&self) -> u64 {
+        (0..=self.bounds.len())
+            .map(|slot| self.histogram.sum(slot))
+            .sum()
+    }
+
+    pub(crate) fn sum_seconds(&self) -> f64 {
+        self.histogram.sum(self.bounds.len() + 1) as f64 / 1e9
+    }
+
+    /// The histogram as exposed. The sum is read last, so it covers at least the counted requests.
+    pub(crate) fn values(&self) -> HistogramValues {
+        let mut cumulative = Vec::with_capacity(self.bounds.len());
+        let mut running = 0u64;
+        for slot in 0..self.bounds.len() {
+            running += self.histogram.sum(slot);
+            cumulative.push(running);
+        }
+        let count = running + self.histogram.sum(self.bounds.len());
+        HistogramValues {
+            cumulative,
+            count,
+            sum_seconds: self.sum_seconds(),
+        }
+    }
+}
+
+/// The labels of one series, sorted by name: the crate's own, the handler's from the attribute,
+/// and the configured constant labels. A handler label that is invalid or repeats a configured
+/// one is left out (and said on standard error): the macro rejects invalid names at compile
+/// time, and the configuration wins over a handler for the same name.
 fn series_labels(
     site: &HandlerSite,
     metrics: &Metrics,
     own: &[(&str, &str)],
-) -> HashMap<String, String> {
-    let mut labels: HashMap<String, String> = own
+) -> Vec<(String, String)> {
+    let mut labels: Vec<(String, String)> = own
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    for (name, value) in &metrics.shared.const_labels {
-        labels.insert(name.clone(), value.clone());
-    }
+    labels.extend(metrics.shared.const_labels.iter().cloned());
     for (name, value) in site.labels {
-        let clash = metrics.shared.const_labels.iter().any(|(n, _)| n == name);
+        let clash = labels.iter().any(|(n, _)| n == name);
         if clash || check_label_name(name).is_err() {
             eprintln!(
                 "handler-metrics: handler `{}` label `{name}` is left out: it is invalid or \
@@ -167,19 +209,8 @@ fn series_labels(
             );
             continue;
         }
-        labels.insert((*name).to_owned(), (*value).to_owned());
+        labels.push(((*name).to_owned(), (*value).to_owned()));
     }
+    labels.sort();
     labels
-}
-
-/// Series creation only fails for names the configuration and the macro already validated; if it
-/// ever does, say so instead of panicking inside a request.
-fn report<T>(result: prometheus::Result<T>) -> Option<T> {
-    match result {
-        Ok(metric) => Some(metric),
-        Err(err) => {
-            eprintln!("handler-metrics: cannot create a series, request not recorded: {err}");
-            None
-        }
-    }
 }

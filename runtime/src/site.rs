@@ -1,7 +1,6 @@
 //! A handler site: the static the `#[metered]` macro emits once per annotated handler.
 
-use std::sync::RwLock;
-
+use crate::append_only::AppendOnly;
 use crate::series::RouteSeries;
 
 /// One annotated handler: its `handler` label, its own labels and buckets from the attribute,
@@ -23,9 +22,9 @@ pub struct HandlerSite {
     pub(crate) labels: &'static [(&'static str, &'static str)],
     /// This handler's own latency buckets; empty for the configured ones.
     pub(crate) buckets: &'static [f64],
-    /// The series of each (endpoint, method) this handler was reached by. Appended to only, and
-    /// at most once per route the handler is registered at times the methods it accepts.
-    pub(crate) routes: RwLock<Vec<&'static RouteSeries>>,
+    /// The series of each (endpoint, method) this handler was reached by: at most one per route
+    /// the handler is registered at times the methods it accepts.
+    pub(crate) routes: AppendOnly<RouteSeries>,
 }
 
 impl HandlerSite {
@@ -50,7 +49,7 @@ impl HandlerSite {
             name,
             labels,
             buckets,
-            routes: RwLock::new(Vec::new()),
+            routes: AppendOnly::new(),
         }
     }
 

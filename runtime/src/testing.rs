@@ -1,5 +1,6 @@
 //! Reading recorded values in tests, without parsing the exposition text.
 
+use crate::series::{RouteSeries, StatusSeries};
 use crate::{Metrics, Outcome};
 
 /// Starts a query over the series of the handler labelled `handler`.
@@ -113,7 +114,7 @@ impl Query {
     /// assert_eq!(handler_metrics_runtime::testing::handler("nobody").requests(), 0);
     /// ```
     pub fn requests(&self) -> u64 {
-        self.fold_statuses(|s| s.requests.get())
+        self.fold_statuses(StatusSeries::count)
     }
 
     /// The sum of the duration histograms' `_count` over the matching series.
@@ -124,7 +125,7 @@ impl Query {
     /// assert_eq!(handler_metrics_runtime::testing::handler("nobody").duration_count(), 0);
     /// ```
     pub fn duration_count(&self) -> u64 {
-        self.fold_statuses(|s| s.duration.get_sample_count())
+        self.fold_statuses(|s| s.values().count)
     }
 
     /// The sum of the duration histograms' `_sum` (seconds) over the matching series.
@@ -136,7 +137,7 @@ impl Query {
     /// ```
     pub fn duration_sum(&self) -> f64 {
         let mut sum = 0.0;
-        self.for_each_status(|s| sum += s.duration.get_sample_sum());
+        self.for_each_status(|s| sum += s.sum_seconds());
         sum
     }
 
@@ -150,9 +151,8 @@ impl Query {
     pub fn in_flight(&self) -> i64 {
         Metrics::global()
             .routes()
-            .iter()
             .filter(|r| self.matches_route(r))
-            .map(|r| r.in_flight.get())
+            .map(RouteSeries::in_flight)
             .sum()
     }
 
@@ -170,7 +170,7 @@ impl Query {
         count
     }
 
-    fn matches_route(&self, route: &crate::series::RouteSeries) -> bool {
+    fn matches_route(&self, route: &RouteSeries) -> bool {
         route.site.name == self.handler
             && self
                 .endpoint
@@ -179,12 +179,12 @@ impl Query {
             && self.method.as_deref().is_none_or(|m| m == route.method)
     }
 
-    fn for_each_status(&self, mut f: impl FnMut(&crate::series::StatusSeries)) {
+    fn for_each_status(&self, mut f: impl FnMut(&StatusSeries)) {
         for route in Metrics::global().routes() {
             if !self.matches_route(route) {
                 continue;
             }
-            for series in route.statuses().iter() {
+            for series in route.statuses() {
                 if self.status.is_none_or(|s| s == series.status)
                     && self.outcome.is_none_or(|o| o == series.outcome)
                 {
@@ -194,7 +194,7 @@ impl Query {
         }
     }
 
-    fn fold_statuses(&self, value: impl Fn(&crate::series::StatusSeries) -> u64) -> u64 {
+    fn fold_statuses(&self, value: impl Fn(&StatusSeries) -> u64) -> u64 {
         let mut total = 0;
         self.for_each_status(|s| total += value(s));
         total

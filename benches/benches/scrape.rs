@@ -1,0 +1,61 @@
+//! Scrape cost: 200 histogram and 200 counter series, encoded in the text format.
+//!
+//! - `prometheus_gather_text_encoder`: the same series as `prometheus` vectors in a registry,
+//!   `gather()` + `TextEncoder` — what a hand-written or middleware exporter does;
+//! - `metered`: the series `#[metered]` handlers create, through `Metrics::encode_text`.
+//!
+//! Run: `cargo bench --manifest-path benches/Cargo.toml --bench scrape`.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use handler_metrics::__private::HandlerSite;
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+
+const SERIES: usize = 200;
+
+fn scrape(c: &mut Criterion) {
+    let registry = Registry::new();
+    let names = ["endpoint", "method", "status", "handler", "outcome"];
+    let requests = IntCounterVec::new(Opts::new("http_requests_total", "h"), &names).unwrap();
+    let duration = HistogramVec::new(HistogramOpts::new("http_requests_duration_seconds", "h"), &names).unwrap();
+    registry.register(Box::new(requests.clone())).unwrap();
+    registry.register(Box::new(duration.clone())).unwrap();
+
+    let metrics = handler_metrics::Config::new()
+        .registry(Registry::new())
+        .install()
+        .expect("install");
+    // 200 (handler, endpoint, status) combinations: 20 handlers × 10 statuses.
+    let sites: Vec<&'static HandlerSite> = (0..20)
+        .map(|h| {
+            let name: &'static str = Box::leak(format!("handler_{h}").into_boxed_str());
+            &*Box::leak(Box::new(HandlerSite::new(name, &[], &[])))
+        })
+        .collect();
+    for (h, site) in sites.iter().enumerate() {
+        let endpoint = format!("/resource_{h}/{{id}}");
+        for s in 0..(SERIES / 20) {
+            let status = 200 + s as u16;
+            let status_text = status.to_string();
+            let labels = [endpoint.as_str(), "GET", status_text.as_str(), site.name(), "success"];
+            requests.with_label_values(&labels).inc();
+            duration.with_label_values(&labels).observe(0.042);
+            site.enter(Some(&endpoint), "GET").finish(status);
+        }
+    }
+
+    let mut group = c.benchmark_group("scrape_200_histograms_200_counters");
+    group.bench_function("prometheus_gather_text_encoder", |b| {
+        b.iter(|| {
+            let mut buffer = Vec::with_capacity(128 * 1024);
+            TextEncoder::new().encode(&registry.gather(), &mut buffer).unwrap();
+            black_box(buffer)
+        })
+    });
+    group.bench_function("metered", |b| b.iter(|| black_box(metrics.encode_text().unwrap())));
+    group.finish();
+}
+
+criterion_group!(benches, scrape);
+criterion_main!(benches);

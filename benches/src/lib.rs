@@ -1,0 +1,1 @@
+//! Servers and handlers shared by the benchmarks and the HTTP comparison.
