@@ -1,7 +1,13 @@
 //! Exposition: the registry in Prometheus's text format.
 
-use prometheus::{Encoder, TextEncoder};
+use std::fmt::Write as _;
 
+use prometheus::TextEncoder;
+
+use crate::metrics::{
+    gather_others, CUSTOM_DURATION_HELP, DURATION_HELP, IN_FLIGHT_HELP, REQUESTS_HELP,
+};
+use crate::series::{RouteSeries, StatusSeries};
 use crate::Metrics;
 
 /// The `Content-Type` of the text exposition format: `text/plain; version=0.0.4`.
@@ -59,13 +65,127 @@ impl Metrics {
         if let Some(reason) = self.shared.registration_error.get() {
             return Err(ExpositionError::NotRegistered(reason.clone()));
         }
-        let families = self.shared.registry.gather();
-        let mut buffer = Vec::with_capacity(16 * 1024);
-        TextEncoder::new().encode(&families, &mut buffer)?;
-        String::from_utf8(buffer).map_err(|e| {
-            ExpositionError::Encode(prometheus::Error::Msg(format!(
-                "exposition is not UTF-8: {e}"
-            )))
-        })
+        // Everything else in the registry goes through `gather()` and `TextEncoder`; our own
+        // families are written straight from the series, with labels rendered once at creation.
+        let others = gather_others(&self.shared.registry);
+        let mut text = String::with_capacity(64 * 1024);
+        TextEncoder::new().encode_utf8(&others, &mut text)?;
+        self.write_own_families(&mut text);
+        Ok(text)
     }
+
+    fn write_own_families(&self, out: &mut String) {
+        let shape = self.shared.registry_shape.get();
+        let prefix = shape.map_or("", |s| s.prefix.as_str());
+        let names = &self.shared.names;
+        let routes: Vec<&'static RouteSeries> = self.routes().collect();
+        let statuses = || routes.iter().flat_map(|r| r.statuses());
+
+        let duration = |custom: bool| statuses().filter(move |s| s.custom_buckets == custom);
+        let families: [(&str, &str, &str, bool); 4] = [
+            (
+                &names.duration,
+                DURATION_HELP,
+                "histogram",
+                duration(false).next().is_some(),
+            ),
+            (
+                &names.custom_duration,
+                CUSTOM_DURATION_HELP,
+                "histogram",
+                duration(true).next().is_some(),
+            ),
+            (
+                &names.in_flight,
+                IN_FLIGHT_HELP,
+                "gauge",
+                !routes.is_empty(),
+            ),
+            (
+                &names.requests_total,
+                REQUESTS_HELP,
+                "counter",
+                statuses().next().is_some(),
+            ),
+        ];
+        for (name, help, kind, present) in families {
+            if !present {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "# HELP {prefix}{name} {help}\n# TYPE {prefix}{name} {kind}"
+            );
+            if name == names.duration || name == names.custom_duration {
+                let custom = name == names.custom_duration;
+                for series in duration(custom) {
+                    write_histogram(out, prefix, name, series);
+                }
+            } else if name == names.in_flight {
+                for route in &routes {
+                    let _ = writeln!(
+                        out,
+                        "{prefix}{name}{{{}}} {}",
+                        route.in_flight_label_text,
+                        route.in_flight()
+                    );
+                }
+            } else {
+                for series in statuses() {
+                    let _ = writeln!(
+                        out,
+                        "{prefix}{name}{{{}}} {}",
+                        series.label_text,
+                        series.count()
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn write_histogram(out: &mut String, prefix: &str, name: &str, series: &StatusSeries) {
+    let values = series.values();
+    let labels = &series.label_text;
+    for (bound, count) in series.bound_texts.iter().zip(&values.cumulative) {
+        let _ = writeln!(
+            out,
+            "{prefix}{name}_bucket{{{labels},le=\"{bound}\"}} {count}"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{prefix}{name}_bucket{{{labels},le=\"+Inf\"}} {}",
+        values.count
+    );
+    let _ = writeln!(out, "{prefix}{name}_sum{{{labels}}} {}", values.sum_seconds);
+    let _ = writeln!(out, "{prefix}{name}_count{{{labels}}} {}", values.count);
+}
+
+/// `labels` (sorted) and the registry's common labels in the text format, values escaped:
+/// `endpoint="/users/{id}",handler="get_user"`.
+pub(crate) fn render_labels(labels: &[(String, String)], metrics: &Metrics) -> String {
+    let common = metrics
+        .shared
+        .registry_shape
+        .get()
+        .map_or(&[][..], |shape| shape.labels.as_slice());
+    let mut text = String::new();
+    for (name, value) in labels.iter().chain(common) {
+        if !text.is_empty() {
+            text.push(',');
+        }
+        text.push_str(name);
+        text.push_str("=\"");
+        for c in value.chars() {
+            match c {
+                '\\' => text.push_str("\\\\"),
+                '"' => text.push_str("\\\""),
+                '\n' => text.push_str("\\n"),
+                c => text.push(c),
+            }
+        }
+        text.push('"');
+    }
+    text
 }

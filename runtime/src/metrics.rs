@@ -100,6 +100,49 @@ pub(crate) struct Shared {
     pub(crate) registration_error: OnceLock<String>,
     /// Whether the first metered request installed this (the defaults), not the user.
     pub(crate) implicit: OnceLock<()>,
+    /// What the registry adds to every family it gathers (a `Registry::new_custom` prefix and
+    /// common labels), learnt once at registration, so our own encoder can add the same.
+    pub(crate) registry_shape: OnceLock<RegistryShape>,
+}
+
+/// A registry's prefix (with its `_`, or empty) and common labels.
+#[derive(Debug, Default)]
+pub(crate) struct RegistryShape {
+    pub(crate) prefix: String,
+    pub(crate) labels: Vec<(String, String)>,
+}
+
+thread_local! {
+    /// Set while this thread gathers the registry for our own encoder, which writes our families
+    /// itself: our collectors then return nothing, so they are neither built nor written twice.
+    static ENCODING_DIRECTLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Set while this thread probes the registry's shape: our requests collector then returns one
+    /// marker series, and the gathered result shows what the registry added to it.
+    static PROBING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The label that marks the probe series.
+const PROBE_LABEL: &str = "handler_metrics_registry_probe";
+
+/// Runs `f` with `flag` set on this thread, cleared afterwards even if `f` panics.
+fn with_flag<T>(
+    flag: &'static std::thread::LocalKey<std::cell::Cell<bool>>,
+    f: impl FnOnce() -> T,
+) -> T {
+    struct Reset(&'static std::thread::LocalKey<std::cell::Cell<bool>>);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            self.0.with(|f| f.set(false));
+        }
+    }
+    flag.with(|f| f.set(true));
+    let _reset = Reset(flag);
+    f()
+}
+
+/// Gathers `registry` without our families, for the direct encoder.
+pub(crate) fn gather_others(registry: &Registry) -> Vec<MetricFamily> {
+    with_flag(&ENCODING_DIRECTLY, || registry.gather())
 }
 
 impl std::fmt::Debug for Metrics {
@@ -130,6 +173,7 @@ impl Metrics {
                 routes: AppendOnly::new(),
                 registration_error: OnceLock::new(),
                 implicit: OnceLock::new(),
+                registry_shape: OnceLock::new(),
             }),
         }
     }
@@ -238,7 +282,34 @@ impl Metrics {
                 return Err(ConfigError::Registration { family, source });
             }
         }
+        let _ = self.shared.registry_shape.set(self.probe_registry_shape());
         Ok(())
+    }
+
+    /// What the registry adds to a family it gathers: gathers once with our requests collector
+    /// returning a marker series and reads the marker back.
+    fn probe_registry_shape(&self) -> RegistryShape {
+        let families = with_flag(&PROBING, || self.shared.registry.gather());
+        let requests = &self.shared.names.requests_total;
+        families
+            .iter()
+            .filter(|f| f.name().ends_with(requests.as_str()))
+            .find_map(|family| {
+                let metric = family.get_metric().first()?;
+                let labels = metric.get_label();
+                labels
+                    .iter()
+                    .any(|l| l.name() == PROBE_LABEL)
+                    .then(|| RegistryShape {
+                        prefix: family.name()[..family.name().len() - requests.len()].to_owned(),
+                        labels: labels
+                            .iter()
+                            .filter(|l| l.name() != PROBE_LABEL)
+                            .map(|l| (l.name().to_owned(), l.value().to_owned()))
+                            .collect(),
+                    })
+            })
+            .unwrap_or_default()
     }
 
     fn unregister(&self) {
@@ -309,6 +380,12 @@ impl Collector for FamilyCollector {
     }
 
     fn collect(&self) -> Vec<MetricFamily> {
+        if ENCODING_DIRECTLY.with(std::cell::Cell::get) {
+            return Vec::new();
+        }
+        if PROBING.with(std::cell::Cell::get) {
+            return self.probe_family().into_iter().collect();
+        }
         let routes = self.shared.routes.iter().copied();
         let mut family = MetricFamily::default();
         family.set_name(self.desc.fq_name.clone());
@@ -351,6 +428,22 @@ impl Collector for FamilyCollector {
             Family::InFlight => MetricType::GAUGE,
         });
         vec![family]
+    }
+}
+
+impl FamilyCollector {
+    fn probe_family(&self) -> Option<MetricFamily> {
+        if self.family != Family::Requests {
+            return None;
+        }
+        let mut family = MetricFamily::default();
+        family.set_name(self.desc.fq_name.clone());
+        family.set_help(self.desc.help.clone());
+        family.set_field_type(MetricType::COUNTER);
+        let mut metric = metric_with_labels(&[(PROBE_LABEL.to_owned(), "1".to_owned())]);
+        metric.set_counter(proto::Counter::default());
+        family.mut_metric().push(metric);
+        Some(family)
     }
 }
 

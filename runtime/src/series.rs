@@ -3,6 +3,7 @@
 //! ([`recording`](crate::recording)) only finds them and adds to their sharded counts.
 
 use crate::append_only::AppendOnly;
+use crate::exposition::render_labels;
 use crate::names::check_label_name;
 use crate::shards::Sharded;
 use crate::{HandlerSite, Metrics, Outcome};
@@ -19,6 +20,8 @@ pub(crate) struct RouteSeries {
     statuses: AppendOnly<StatusSeries>,
     /// Labels of the in-flight gauge, sorted by name.
     pub(crate) in_flight_labels: Vec<(String, String)>,
+    /// The same, rendered for the text format, with the registry's common labels.
+    pub(crate) in_flight_label_text: String,
 }
 
 /// One (status, outcome) of a route series: a histogram whose count is also the request counter.
@@ -35,6 +38,10 @@ pub(crate) struct StatusSeries {
     pub(crate) custom_buckets: bool,
     /// Labels of the counter and histogram, sorted by name.
     pub(crate) labels: Vec<(String, String)>,
+    /// The same, rendered for the text format, with the registry's common labels.
+    pub(crate) label_text: String,
+    /// The bounds as written in `le`.
+    pub(crate) bound_texts: Box<[String]>,
 }
 
 /// A snapshot of a histogram, for exposition.
@@ -57,14 +64,8 @@ impl RouteSeries {
     ) -> &'static RouteSeries {
         let route = site.routes.find_or_insert(
             |r| r.method == method && &*r.endpoint == endpoint,
-            || RouteSeries {
-                site,
-                metrics,
-                endpoint: endpoint.into(),
-                method,
-                entered: Sharded::new(1),
-                statuses: AppendOnly::new(),
-                in_flight_labels: series_labels(
+            || {
+                let in_flight_labels = series_labels(
                     site,
                     metrics,
                     &[
@@ -72,7 +73,17 @@ impl RouteSeries {
                         ("method", method),
                         ("handler", site.name),
                     ],
-                ),
+                );
+                RouteSeries {
+                    site,
+                    metrics,
+                    endpoint: endpoint.into(),
+                    method,
+                    entered: Sharded::new(1),
+                    statuses: AppendOnly::new(),
+                    in_flight_label_text: render_labels(&in_flight_labels, metrics),
+                    in_flight_labels,
+                }
             },
         );
         metrics
@@ -132,7 +143,10 @@ impl RouteSeries {
             self.metrics.shared.buckets.clone().into()
         };
         let bounds_nanos = bounds.iter().map(|b| (b * 1e9).round() as u64).collect();
+        let bound_texts = bounds.iter().map(f64::to_string).collect();
         StatusSeries {
+            label_text: render_labels(&labels, self.metrics),
+            bound_texts,
             status,
             outcome,
             histogram: Sharded::new(bounds.len() + 2),
