@@ -9,7 +9,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{error, web, App, HttpResponse};
 use handler_metrics::metered;
-use support::{request, send};
+use support::{request, request_with_headers};
 
 #[metered]
 async fn public_page() -> HttpResponse {
@@ -32,18 +32,8 @@ async fn require_scrape_token(
 }
 
 fn get_with(addr: std::net::SocketAddr, path: &str, authorization: Option<&str>) -> (u16, String) {
-    use std::io::Read;
     let header = authorization.map_or(String::new(), |a| format!("Authorization: {a}\r\n"));
-    let raw = format!("GET {path} HTTP/1.1\r\nHost: test\r\n{header}Connection: close\r\n\r\n");
-    let mut stream = send(addr, &raw).expect("connect");
-    let mut response = String::new();
-    let _ = stream.read_to_string(&mut response);
-    let status = response
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, response)
+    request_with_headers(addr, "GET", path, &header, None).expect("a response")
 }
 
 #[test]

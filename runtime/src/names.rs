@@ -63,7 +63,7 @@ pub(crate) fn check_label_name(name: &str) -> Result<(), String> {
     if name.starts_with("__") {
         return Err("names starting with `__` are reserved for Prometheus's own use".into());
     }
-    if !is_identifier(name, false) {
+    if !is_identifier(name) {
         return Err("expected ASCII letters, digits and `_`, not starting with a digit".into());
     }
     Ok(())
@@ -75,7 +75,7 @@ pub(crate) fn check_namespace(namespace: &str) -> Result<(), String> {
     if namespace.is_empty() {
         return Err("a namespace must not be empty; leave it unset for none".into());
     }
-    if !is_identifier(namespace, false) {
+    if !is_identifier(namespace) {
         return Err("expected ASCII letters, digits and `_`, not starting with a digit".into());
     }
     Ok(())
@@ -89,12 +89,13 @@ fn reserved_list() -> String {
     )
 }
 
-fn is_identifier(name: &str, allow_colon: bool) -> bool {
+/// `[a-zA-Z_][a-zA-Z0-9_]*`.
+fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
-    let first_ok = chars
+    chars
         .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || (allow_colon && c == ':'));
-    first_ok && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || (allow_colon && c == ':'))
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Maps a request method to its label value: the standard methods as themselves, anything else

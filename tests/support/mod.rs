@@ -78,13 +78,12 @@ pub(crate) fn send(addr: SocketAddr, request: &str) -> std::io::Result<TcpStream
 }
 
 /// `GET path` and the status of the response, or `None` if the connection closed without one.
+/// Panics if the server cannot be reached.
 pub(crate) fn get(addr: SocketAddr, path: &str) -> Option<u16> {
-    let request = format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
-    let mut stream = send(addr, &request).expect("connect to the test server");
-    let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response);
-    let text = String::from_utf8_lossy(&response);
-    text.split_whitespace().nth(1)?.parse().ok()
+    let raw = format_request("GET", path, "", None, true);
+    exchange(addr, &raw)
+        .expect("connect to the test server")
+        .map(|(status, _)| status)
 }
 
 /// Polls `condition` every 5 ms until it holds, panicking with `what` after 30 s.
@@ -104,26 +103,58 @@ pub(crate) fn request(
     path: &str,
     json: Option<&str>,
 ) -> Option<(u16, String)> {
+    request_with_headers(addr, method, path, "", json)
+}
+
+/// [`request`] with extra header lines, each ending in `\r\n`.
+pub(crate) fn request_with_headers(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &str,
+    json: Option<&str>,
+) -> Option<(u16, String)> {
+    exchange(addr, &format_request(method, path, headers, json, true))
+        .ok()
+        .flatten()
+}
+
+/// An HTTP/1.1 request with an optional JSON body; `close` asks the server to close after it.
+fn format_request(
+    method: &str,
+    path: &str,
+    headers: &str,
+    json: Option<&str>,
+    close: bool,
+) -> String {
     let body = json.unwrap_or("");
     let content_type = if json.is_some() {
         "Content-Type: application/json\r\n"
     } else {
         ""
     };
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n{content_type}Content-Length: {}\r\n\r\n{body}",
+    let connection = if close { "Connection: close\r\n" } else { "" };
+    format!(
+        "{method} {path} HTTP/1.1\r\nHost: test\r\n{connection}{headers}{content_type}Content-Length: {}\r\n\r\n{body}",
         body.len()
-    );
-    let mut stream = send(addr, &request).ok()?;
+    )
+}
+
+/// Sends `raw` on a fresh connection and reads until the server closes it: the status and body,
+/// `None` if it closed without a response, an error if it cannot be reached.
+fn exchange(addr: SocketAddr, raw: &str) -> std::io::Result<Option<(u16, String)>> {
+    let mut stream = send(addr, raw)?;
     let mut response = Vec::new();
     let _ = stream.read_to_end(&mut response);
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text.split_whitespace().nth(1)?.parse().ok()?;
+    let text = String::from_utf8_lossy(&response);
+    let Some(status) = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()) else {
+        return Ok(None);
+    };
     let body = text
         .split_once("\r\n\r\n")
         .map(|(_, b)| b.to_owned())
         .unwrap_or_default();
-    Some((status, body))
+    Ok(Some((status, body)))
 }
 
 /// A free TCP port on 127.0.0.1 (bound, read and released: another process could take it in
@@ -219,16 +250,7 @@ impl Connection {
         path: &str,
         json: Option<&str>,
     ) -> std::io::Result<u16> {
-        let body = json.unwrap_or("");
-        let content_type = if json.is_some() {
-            "Content-Type: application/json\r\n"
-        } else {
-            ""
-        };
-        let request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: test\r\n{content_type}Content-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
+        let request = format_request(method, path, "", json, false);
         self.stream.write_all(request.as_bytes())?;
         self.read_response()
     }
