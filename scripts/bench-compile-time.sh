@@ -4,6 +4,9 @@
 # it). Prints the median of N rebuilds of the crate itself and the expansion size per handler
 # (from rustc's expanded output; -Zunpretty needs RUSTC_BOOTSTRAP=1 on a stable toolchain).
 #
+# A third variant, `nested`, has no metrics at all: each handler only awaits an inner copy of
+# itself. It is the cost of any attribute that keeps the user's function intact inside another.
+#
 # Usage: scripts/bench-compile-time.sh [rebuilds per variant, default 5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +27,7 @@ publish = false
 
 [features]
 metered = []
+nested = []
 
 [dependencies]
 handler-metrics = { path = "$root" }
@@ -34,9 +38,17 @@ TOML
     echo "//! 100 handlers; \`--features metered\` puts #[metered] on each."
     echo "use actix_web::{get, web};"
     for i in $(seq 1 100); do
+        body="Ok(format!(\"$i {id}\"))"
+        echo "#[cfg(not(feature = \"nested\"))]"
         echo "#[get(\"/r$i/{id}\")]"
         echo "#[cfg_attr(feature = \"metered\", handler_metrics::metered)]"
-        echo "async fn h$i(id: web::Path<u32>) -> Result<String, actix_web::Error> { Ok(format!(\"$i {id}\")) }"
+        echo "async fn h$i(id: web::Path<u32>) -> Result<String, actix_web::Error> { $body }"
+        echo "#[cfg(feature = \"nested\")]"
+        echo "#[get(\"/r$i/{id}\")]"
+        echo "async fn h$i(id: web::Path<u32>) -> Result<String, actix_web::Error> {"
+        echo "    async fn h$i(id: web::Path<u32>) -> Result<String, actix_web::Error> { $body }"
+        echo "    h$i(id).await"
+        echo "}"
     done
     echo "/// Registers every handler."
     echo "pub fn configure(cfg: &mut web::ServiceConfig) {"
@@ -45,7 +57,7 @@ TOML
 } >"$dir/src/lib.rs"
 
 build() { cargo build -q --release --manifest-path "$dir/Cargo.toml" "$@"; }
-build; build --features metered   # warm the dependencies
+build; build --features metered; build --features nested   # warm the dependencies
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 time_variant() {
@@ -58,6 +70,7 @@ time_variant() {
     done | median
 }
 plain=$(time_variant)
+nested=$(time_variant --features nested)
 metered=$(time_variant --features metered)
 
 expanded_size() {
@@ -68,8 +81,9 @@ metered_bytes=$(expanded_size --features metered)
 
 echo "100 handlers, release, warm dependencies, median of $runs rebuilds; $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(rustc --version)"
 printf '| variant | build (s) | ratio | expanded source (bytes) |\n|---|---|---|---|\n'
-awk -v p="$plain" -v m="$metered" -v pb="$plain_bytes" -v mb="$metered_bytes" 'BEGIN {
+awk -v p="$plain" -v n="$nested" -v m="$metered" -v pb="$plain_bytes" -v mb="$metered_bytes" 'BEGIN {
     printf "| without attribute | %.2f | 1.00 | %d |\n", p / 1000, pb
+    printf "| nested: each handler awaits an inner copy of itself, no metrics | %.2f | %.3f | |\n", n / 1000, n / p
     printf "| #[metered] on each | %.2f | %.3f | %d |\n", m / 1000, m / p, mb
 }'
 echo "expansion added per handler: $(( (metered_bytes - plain_bytes) / 100 )) bytes of expanded source"

@@ -44,13 +44,14 @@ pub use handler_metrics_runtime::{
 /// What the code `#[metered]` generates refers to, by absolute path. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use handler_metrics_runtime::HandlerSite;
+    pub use handler_metrics_runtime::{HandlerSite, Recording};
 
     /// The actix-web side of the generated wrapper.
     #[cfg(feature = "actix")]
     pub mod actix {
-        pub use handler_metrics_runtime::__private::actix_web::web::Payload;
-        pub use handler_metrics_runtime::__private::actix_web::{HttpRequest, HttpResponse};
-        pub use handler_metrics_runtime::actix::serve;
+        pub use ::std::boxed::Box;
+        pub use ::std::future::Future;
+        pub use handler_metrics_runtime::__private::actix_web::{Handler, HttpResponse};
+        pub use handler_metrics_runtime::actix::{serve, UnextractedRequest};
     }
 }

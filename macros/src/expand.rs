@@ -9,21 +9,24 @@
 //! pub async fn get_user(id: web::Path<u32>) -> Result<HttpResponse, ApiError> { ... }
 //! ```
 //!
-//! it generates a function of the same name and visibility that actix registers, taking the raw
-//! request and payload, with the user's function unchanged inside it:
+//! it generates a function of the same name and visibility that actix registers, with the user's
+//! function unchanged inside it:
 //!
 //! ```text
 //! #[get("/users/{id}")]
-//! pub async fn get_user(req: HttpRequest, payload: web::Payload) -> HttpResponse {
+//! pub fn get_user(request: UnextractedRequest) -> impl Future<Output = HttpResponse> {
 //!     #[tracing::instrument]
 //!     async fn get_user(id: web::Path<u32>) -> Result<HttpResponse, ApiError> { ... }
 //!     static SITE: HandlerSite = HandlerSite::new("get_user", &[], &[]);
-//!     serve(&SITE, req, payload, get_user).await
+//!     serve(&SITE, request, |args| Box::pin(Handler::call(&get_user, args)))
 //! }
 //! ```
 //!
-//! `serve` extracts the arguments and builds the response exactly as actix's own handler service
-//! does, which is how extractor rejections and the exact status of any `Responder` are seen.
+//! actix hands the generated function the arguments not yet extracted; `serve` extracts them
+//! and builds the response exactly as actix's own handler service does, which is how extractor
+//! rejections and the exact status of any `Responder` are seen. The one part compiled per
+//! handler is the small closure that boxes the user's future: `serve` itself is generic over the
+//! argument and output types only, so handlers of the same signature share it.
 
 use proc_macro2::{Group, Literal, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
@@ -92,36 +95,30 @@ fn generate(args: &Args, handler: &Handler) -> TokenStream {
     let ident = &sig.ident;
     let fn_token = sig.fn_token;
     // Errors about the handler's arguments (not an extractor) or its return type (not a
-    // responder) point at the user's signature, not at generated code: the call and its `.await`
-    // carry the span of the argument list, so rustc reports the unmet bound there, once.
+    // responder) point at the user's signature, not at generated code: every generated token
+    // carries the span of the argument list, so rustc reports an unmet bound there, once.
     let signature_span = sig.paren_token.span.join();
-    let serve_fn = respan(quote!(#private::actix::serve), signature_span);
+    let actix = respan(quote!(#private::actix), signature_span);
     let handler_fn = respan(quote!(#ident), signature_span);
-    let serve = quote_spanned! {signature_span=>
-        #serve_fn(
-            &__HANDLER_METRICS_SITE,
-            __handler_metrics_request,
-            __handler_metrics_payload,
-            #handler_fn,
-        )
-        .await
-    };
 
-    // The wrapper's own tokens carry the span of the user's argument list too, so that the bound
-    // rustc checks again for the wrapper's future is reported at the same place.
     quote_spanned! {signature_span=>
         #(#outer_attrs)*
-        #vis async #fn_token #ident(
-            __handler_metrics_request: #private::actix::HttpRequest,
-            __handler_metrics_payload: #private::actix::Payload,
-        ) -> #private::actix::HttpResponse {
+        #vis #fn_token #ident(
+            __handler_metrics_request: #actix::UnextractedRequest,
+        ) -> impl #actix::Future<Output = #actix::HttpResponse> {
             #(#inner_attrs)*
             #sig #block
 
             static __HANDLER_METRICS_SITE: #private::HandlerSite =
                 #private::HandlerSite::new(#name, &[#(#labels),*], &[#(#buckets),*]);
 
-            #serve
+            #actix::serve(
+                &__HANDLER_METRICS_SITE,
+                __handler_metrics_request,
+                |__handler_metrics_args| {
+                    #actix::Box::pin(#actix::Handler::call(&#handler_fn, __handler_metrics_args))
+                },
+            )
         }
     }
 }

@@ -2,9 +2,13 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::header::{HeaderValue, CONTENT_TYPE as CONTENT_TYPE_HEADER};
-use actix_web::{web, FromRequest, Handler, HttpRequest, HttpResponse, Resource, Responder};
+use std::convert::Infallible;
+use std::future::{ready, Future, Ready};
+use std::pin::Pin;
 
-use crate::{HandlerSite, Metrics, CONTENT_TYPE};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse, Resource, Responder};
+
+use crate::{HandlerSite, Metrics, Recording, CONTENT_TYPE};
 
 /// The exposition route at `GET /metrics`: everything in the configured registry, in the text
 /// format. Add it to the `App` with `.service(...)`.
@@ -58,6 +62,37 @@ async fn expose() -> HttpResponse {
     }
 }
 
+/// A request handed to a `#[metered]` handler, its arguments not yet extracted.
+///
+/// It is the one argument of the function the macro generates: actix-web takes it from the
+/// request at once (this never fails), and [`serve`] then runs the real extraction inside the
+/// recording, so that a rejection is counted as the handler's response. The payload is taken
+/// untouched, so extraction sees exactly what actix would have given it.
+#[doc(hidden)]
+pub struct UnextractedRequest {
+    request: HttpRequest,
+    payload: Payload,
+}
+
+impl FromRequest for UnextractedRequest {
+    type Error = Infallible;
+    type Future = Ready<Result<Self, Infallible>>;
+
+    #[inline]
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        ready(Ok(UnextractedRequest {
+            request: request.clone(),
+            payload: payload.take(),
+        }))
+    }
+}
+
+/// The user's handler, called with its extracted arguments, its future boxed. Boxing is what
+/// keeps [`serve`] generic over the argument and output types only (shared by every handler of
+/// the same signature) instead of being compiled again for each handler.
+#[doc(hidden)]
+pub type BoxedHandler<Args, Output> = fn(Args) -> Pin<Box<dyn Future<Output = Output>>>;
+
 /// Serves one request the way actix-web's own handler service does — extract the arguments,
 /// call the handler, turn its output into a response — while recording it under `site`.
 ///
@@ -66,30 +101,42 @@ async fn expose() -> HttpResponse {
 /// status for every `Responder`. The response, its headers and the error it carries are the ones
 /// actix would have produced.
 #[doc(hidden)]
-pub async fn serve<F, Args>(
+pub async fn serve<Args, Output>(
     site: &'static HandlerSite,
-    request: HttpRequest,
-    payload: web::Payload,
-    handler: F,
+    unextracted: UnextractedRequest,
+    handler: BoxedHandler<Args, Output>,
 ) -> HttpResponse
 where
-    F: Handler<Args>,
     Args: FromRequest,
-    F::Output: Responder,
+    Output: Responder,
 {
-    let recording = site.enter(
-        request.match_pattern().as_deref(),
-        request.method().as_str(),
-    );
-    let mut payload: Payload = payload.into_inner();
+    let UnextractedRequest {
+        request,
+        mut payload,
+    } = unextracted;
+    let recording = begin(site, &request);
     let response = match Args::from_request(&request, &mut payload).await {
         Err(err) => HttpResponse::from_error(err),
-        Ok(args) => handler
-            .call(args)
+        Ok(args) => handler(args)
             .await
             .respond_to(&request)
             .map_into_boxed_body(),
     };
-    recording.finish(response.status().as_u16());
+    end(recording, &response);
     response
+}
+
+/// The recording's start, kept out of line so that the instantiations of [`serve`] stay small.
+#[inline(never)]
+fn begin(site: &'static HandlerSite, request: &HttpRequest) -> Recording {
+    site.enter(
+        request.match_pattern().as_deref(),
+        request.method().as_str(),
+    )
+}
+
+/// The recording's end, out of line for the same reason as [`begin`].
+#[inline(never)]
+fn end(recording: Recording, response: &HttpResponse) {
+    recording.finish(response.status().as_u16());
 }
