@@ -25,6 +25,10 @@ use std::time::Duration;
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, put, web, App, HttpResponse, HttpServer, ResponseError};
 use handler_metrics::metered;
+
+#[path = "shared/metrics_config.rs"]
+mod metrics_config;
+use metrics_config::{metrics_config, REPORTS, USERS};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Serialize)]
@@ -91,14 +95,14 @@ fn lock(state: &State) -> Result<std::sync::MutexGuard<'_, Store>, ApiError> {
     state.lock().map_err(|_| ApiError::Unavailable)
 }
 
-#[metered]
+#[metered(objective = USERS)]
 #[get("/users")]
 async fn list_users(state: State) -> Result<web::Json<Vec<User>>, ApiError> {
     Ok(web::Json(lock(&state)?.users.values().cloned().collect()))
 }
 
 #[post("/users")]
-#[metered]
+#[metered(objective = USERS)]
 async fn create_user(state: State, body: web::Json<NewUser>) -> Result<HttpResponse, ApiError> {
     if body.name.trim().is_empty() {
         return Err(ApiError::Invalid("name must not be empty"));
@@ -114,7 +118,7 @@ async fn create_user(state: State, body: web::Json<NewUser>) -> Result<HttpRespo
 }
 
 #[get("/users/{id}")]
-#[metered]
+#[metered(objective = USERS)]
 async fn get_user(state: State, id: web::Path<u32>) -> Result<web::Json<User>, ApiError> {
     let id = id.into_inner();
     let store = lock(&state)?;
@@ -123,7 +127,7 @@ async fn get_user(state: State, id: web::Path<u32>) -> Result<web::Json<User>, A
 }
 
 #[put("/users/{id}")]
-#[metered]
+#[metered(objective = USERS)]
 async fn rename_user(
     state: State,
     id: web::Path<u32>,
@@ -140,7 +144,7 @@ async fn rename_user(
 }
 
 #[delete("/users/{id}")]
-#[metered]
+#[metered(objective = USERS)]
 async fn delete_user(state: State, id: web::Path<u32>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let mut store = lock(&state)?;
@@ -200,7 +204,7 @@ async fn slow(query: web::Query<SlowQuery>) -> String {
 
 /// Reports are built by a backend; the archive's is offline, so it fails with the API's error.
 #[get("/reports/{kind}")]
-#[metered]
+#[metered(objective = REPORTS)]
 async fn get_report(kind: web::Path<String>) -> Result<web::Json<Vec<&'static str>>, ApiError> {
     match kind.as_str() {
         "daily" => Ok(web::Json(vec!["signups", "orders"])),
@@ -212,25 +216,6 @@ async fn get_report(kind: web::Path<String>) -> Result<web::Json<Vec<&'static st
 #[metered]
 async fn health() -> &'static str {
     "ok\n"
-}
-
-/// The metrics configuration from `METRICS_NAMESPACE` and `METRICS_CONST_LABELS`.
-fn metrics_config() -> std::io::Result<handler_metrics::Config> {
-    let mut config = handler_metrics::Config::new();
-    if let Ok(namespace) = std::env::var("METRICS_NAMESPACE") {
-        config = config.namespace(namespace);
-    }
-    if let Ok(labels) = std::env::var("METRICS_CONST_LABELS") {
-        for pair in labels.split(',').filter(|p| !p.is_empty()) {
-            let (name, value) = pair.split_once('=').ok_or_else(|| {
-                std::io::Error::other(format!(
-                    "METRICS_CONST_LABELS: expected name=value, got {pair:?}"
-                ))
-            })?;
-            config = config.const_label(name, value);
-        }
-    }
-    Ok(config)
 }
 
 fn main() -> std::process::ExitCode {

@@ -36,15 +36,16 @@ pub use handler_metrics_macros::metered;
 pub use handler_metrics_runtime::actix;
 pub use handler_metrics_runtime::testing;
 pub use handler_metrics_runtime::{
-    method_label, Config, ConfigError, ExpositionError, FamilyNames, Metrics, Outcome,
-    CONTENT_TYPE, DEFAULT_BUCKETS, IN_FLIGHT_LABELS, OTHER_METHOD, REQUEST_LABELS, RESERVED_LABELS,
-    UNMATCHED_ENDPOINT,
+    method_label, Config, ConfigError, ExpositionError, FamilyNames, Metrics, Objective, Outcome,
+    RuleOptions, CONTENT_TYPE, DEFAULT_BUCKETS, IN_FLIGHT_LABELS, OTHER_METHOD, REQUEST_LABELS,
+    RESERVED_LABELS, UNMATCHED_ENDPOINT,
 };
 
 /// What the code `#[metered]` generates refers to, by absolute path. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use handler_metrics_runtime::{HandlerSite, Recording};
+    pub use handler_metrics_runtime::__private::assert_objective;
+    pub use handler_metrics_runtime::{HandlerSite, Objective, Recording};
 
     /// The actix-web side of the generated wrapper.
     #[cfg(feature = "actix")]

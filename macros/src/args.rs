@@ -1,8 +1,8 @@
 //! Parsing the attribute's arguments into [`Args`].
 //!
 //! Grammar: `#[metered]` or `#[metered(arg, ...)]` where each arg is one of
-//! `name = "..."`, `buckets = [number, ...]`, `labels(key = "value", ...)`, `crate = "path"`,
-//! each at most once.
+//! `name = "..."`, `buckets = [number, ...]`, `labels(key = "value", ...)`,
+//! `objective = PATH`, `crate = "path"`, each at most once.
 
 use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
@@ -19,6 +19,8 @@ pub(crate) struct Args {
     pub(crate) buckets: Option<Buckets>,
     /// `labels(key = "value", ...)`: constant labels on this handler's series.
     pub(crate) labels: Option<Vec<Label>>,
+    /// `objective = PATH`: the `const` (or `static`) `Objective` this handler counts towards.
+    pub(crate) objective: Option<syn::Path>,
     /// `crate = "path"`: where the facade is, when it is renamed or re-exported.
     pub(crate) krate: Option<syn::Path>,
 }
@@ -44,7 +46,7 @@ pub(crate) struct Label {
     pub(crate) value: LitStr,
 }
 
-const EXPECTED_ARGS: &str = "expected one of `name`, `buckets`, `labels`, `crate`";
+const EXPECTED_ARGS: &str = "expected one of `name`, `buckets`, `labels`, `objective`, `crate`";
 
 impl Args {
     pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
@@ -79,6 +81,16 @@ impl Args {
                     parenthesized!(content in input);
                     let labels = Punctuated::<Label, Token![,]>::parse_terminated(&content)?;
                     set_once(&mut args.labels, &key, labels.into_iter().collect())?;
+                }
+                "objective" => {
+                    eq(input, &key, "objective = CHECKOUT")?;
+                    let path = input.parse::<syn::Path>().map_err(|err| {
+                        syn::Error::new(
+                            err.span(),
+                            "expected the path of an `Objective` constant: `objective = CHECKOUT`",
+                        )
+                    })?;
+                    set_once(&mut args.objective, &key, path)?;
                 }
                 "crate" => {
                     eq(input, &key, "crate = \"my_metrics\"")?;

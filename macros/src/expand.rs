@@ -30,6 +30,7 @@
 
 use proc_macro2::{Group, Literal, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
 
 use crate::args::Args;
 use crate::handler::Handler;
@@ -98,6 +99,26 @@ fn generate(args: &Args, handler: &Handler) -> TokenStream {
     // responder) point at the user's signature, not at generated code: every generated token
     // carries the span of the argument list, so rustc reports an unmet bound there, once.
     let signature_span = sig.paren_token.span.join();
+    let handler_buckets = quote!(&[#(#buckets),*]);
+    // An objective is checked in a `const`, at compile time, with its tokens' span: a malformed
+    // one, or a latency threshold missing from the handler's own `buckets`, is an error there.
+    let (with_objective, check_objective) = match &args.objective {
+        Some(path) => {
+            let span = path.span();
+            let objective_type = respan(quote!(#private::Objective), span);
+            let assert = respan(quote!(#private::assert_objective), span);
+            (
+                quote!(.with_objective(__HANDLER_METRICS_OBJECTIVE)),
+                // The path is type-checked once, in the first `const`, so a wrong one is one
+                // error on the user's tokens.
+                quote_spanned! {span=>
+                    const __HANDLER_METRICS_OBJECTIVE: &#objective_type = &#path;
+                    const _: () = #assert(__HANDLER_METRICS_OBJECTIVE, #handler_buckets);
+                },
+            )
+        }
+        None => (TokenStream::new(), TokenStream::new()),
+    };
     let actix = respan(quote!(#private::actix), signature_span);
     let handler_fn = respan(quote!(#ident), signature_span);
 
@@ -109,8 +130,10 @@ fn generate(args: &Args, handler: &Handler) -> TokenStream {
             #(#inner_attrs)*
             #sig #block
 
+            #check_objective
             static __HANDLER_METRICS_SITE: #private::HandlerSite =
-                #private::HandlerSite::new(#name, &[#(#labels),*], &[#(#buckets),*]);
+                #private::HandlerSite::new(#name, &[#(#labels),*], #handler_buckets)
+                    #with_objective;
 
             #actix::serve(
                 &__HANDLER_METRICS_SITE,

@@ -10,8 +10,15 @@ use crate::handler::Handler;
 const MAX_EXTRACTORS: usize = 16;
 
 /// Label names the crate sets itself or Prometheus reserves.
-const RESERVED_LABELS: [&str; 7] = [
-    "endpoint", "method", "status", "handler", "outcome", "le", "quantile",
+const RESERVED_LABELS: [&str; 8] = [
+    "endpoint",
+    "method",
+    "status",
+    "handler",
+    "outcome",
+    "objective",
+    "le",
+    "quantile",
 ];
 
 /// Collects every error, so one compile shows them all.
@@ -169,7 +176,7 @@ fn check_args(args: &Args, errors: &mut Errors) {
             let name = &label.name;
             let message = if RESERVED_LABELS.contains(&name.as_str()) {
                 Some(format!(
-                    "label name `{name}` is reserved: handler-metrics sets `endpoint`, `method`, `status`, `handler` and `outcome`, and Prometheus reserves `le` and `quantile`"
+                    "label name `{name}` is reserved: handler-metrics sets `endpoint`, `method`, `status`, `handler`, `outcome` and `objective`, and Prometheus reserves `le` and `quantile`"
                 ))
             } else if name.starts_with("__") {
                 Some(format!("invalid label name `{name}`: names starting with `__` are reserved for Prometheus"))

@@ -4,7 +4,8 @@ use prometheus::Registry;
 
 use crate::metrics::{FamilyNames, Metrics};
 use crate::names::{check_label_name, check_namespace};
-use crate::ConfigError;
+use crate::promql::Queries;
+use crate::{dashboard, rules, ConfigError, Objective, RuleOptions};
 
 /// The default latency buckets, in seconds: those of actix-web-prom, so existing dashboards keep
 /// working.
@@ -45,6 +46,7 @@ pub struct Config {
     buckets: Vec<f64>,
     const_labels: Vec<(String, String)>,
     registry: Option<Registry>,
+    objectives: Vec<Objective>,
 }
 
 impl Default for Config {
@@ -68,6 +70,7 @@ impl Config {
             buckets: DEFAULT_BUCKETS.to_vec(),
             const_labels: Vec::new(),
             registry: None,
+            objectives: Vec::new(),
         }
     }
 
@@ -125,6 +128,137 @@ impl Config {
         self
     }
 
+    /// Declares an objective that handlers reference with `#[metered(objective = ..)]`, so that
+    /// [`prometheus_rules`](Config::prometheus_rules) and
+    /// [`grafana_dashboard`](Config::grafana_dashboard) cover it. Recording does not need it:
+    /// a handler's series carry its objective's label either way.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use handler_metrics_runtime::{Config, Objective};
+    ///
+    /// const CHECKOUT: Objective = Objective::new("checkout").success_rate(0.999).latency(0.25, 0.99);
+    /// let config = Config::new().objective(CHECKOUT);
+    /// # let _ = config;
+    /// ```
+    pub fn objective(mut self, objective: Objective) -> Self {
+        self.objectives.push(objective);
+        self
+    }
+
+    /// The Prometheus rules file (YAML) for the declared objectives, with the default
+    /// [`RuleOptions`]: per handler, recording rules for the request rate, the error ratio and
+    /// the slow ratio over 5m, 30m, 1h, 2h, 6h, 1d and 3d, and multi-window, multi-burn-rate
+    /// alerts (page: 14.4× over 1h and 5m or 6× over 6h and 30m; ticket: 3× over 1d and 2h or 1×
+    /// over 3d and 6h). Metric names follow the configured namespace.
+    ///
+    /// # Errors
+    ///
+    /// The same [`ConfigError`]s as [`install`](Config::install) for the namespace and the
+    /// objectives: a malformed objective, one given twice, or a latency threshold that is not one
+    /// of the configured buckets.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use handler_metrics_runtime::{Config, Objective};
+    ///
+    /// const CHECKOUT: Objective = Objective::new("checkout").success_rate(0.999);
+    /// let yaml = Config::new().objective(CHECKOUT).prometheus_rules().unwrap();
+    /// assert!(yaml.contains("alert: HandlerErrorBudgetFastBurn"));
+    /// ```
+    pub fn prometheus_rules(&self) -> Result<String, ConfigError> {
+        self.prometheus_rules_with(&RuleOptions::new())
+    }
+
+    /// [`prometheus_rules`](Config::prometheus_rules) with other [`RuleOptions`].
+    ///
+    /// # Errors
+    ///
+    /// As [`prometheus_rules`](Config::prometheus_rules).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use handler_metrics_runtime::{Config, Objective, RuleOptions};
+    ///
+    /// const API: Objective = Objective::new("api").latency(0.5, 0.99);
+    /// let yaml = Config::new().objective(API).prometheus_rules_with(&RuleOptions::new().time_scale(60));
+    /// assert!(yaml.unwrap().contains("le=\"0.5\""));
+    /// ```
+    pub fn prometheus_rules_with(&self, options: &RuleOptions) -> Result<String, ConfigError> {
+        let queries = self.queries()?;
+        Ok(rules::render(&queries, &self.objectives, options))
+    }
+
+    /// A Grafana dashboard (JSON, for "Import dashboard") for these metrics: per handler, the
+    /// request rate by status class, the error ratio, p50/p90/p99 latency and in-flight
+    /// requests, with `$handler` and `$instance` variables; per declared objective, the burn
+    /// rate and the budget left, read from the recording rules of
+    /// [`prometheus_rules`](Config::prometheus_rules).
+    ///
+    /// # Errors
+    ///
+    /// As [`prometheus_rules`](Config::prometheus_rules).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let json = handler_metrics_runtime::Config::new().grafana_dashboard().unwrap();
+    /// assert!(json.contains("histogram_quantile(0.99"));
+    /// ```
+    pub fn grafana_dashboard(&self) -> Result<String, ConfigError> {
+        let queries = self.queries()?;
+        Ok(dashboard::render(&queries, &self.objectives))
+    }
+
+    /// The checked family names as query builders.
+    fn queries(&self) -> Result<Queries, ConfigError> {
+        self.check_namespace()?;
+        self.check_objectives()?;
+        Ok(Queries::new(FamilyNames::new(self.namespace.as_deref())))
+    }
+
+    fn check_namespace(&self) -> Result<(), ConfigError> {
+        if let Some(namespace) = &self.namespace {
+            check_namespace(namespace).map_err(|reason| ConfigError::InvalidNamespace {
+                namespace: namespace.clone(),
+                reason,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn check_objectives(&self) -> Result<(), ConfigError> {
+        for (i, objective) in self.objectives.iter().enumerate() {
+            let invalid = |reason: String| ConfigError::InvalidObjective {
+                name: objective.name().to_owned(),
+                reason,
+            };
+            objective
+                .check()
+                .map_err(|reason| invalid(reason.to_owned()))?;
+            if self.objectives[..i]
+                .iter()
+                .any(|earlier| earlier.name() == objective.name())
+            {
+                return Err(invalid(
+                    "an objective of this name is already declared".into(),
+                ));
+            }
+            if !objective.threshold_is_bucket(&self.buckets) {
+                let threshold = objective.latency_target().map_or(0.0, |(t, _)| t);
+                return Err(invalid(format!(
+                    "the latency threshold {threshold} s is not one of the buckets {:?}; \
+                     Prometheus can only count requests within a bucket bound",
+                    self.buckets
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Validates the configuration, registers the metric families in the registry and makes it
     /// the one every `#[metered]` handler records into.
     ///
@@ -149,12 +283,7 @@ impl Config {
 
     /// Validates and builds [`Metrics`] without registering or installing it.
     pub(crate) fn build(self) -> Result<Metrics, ConfigError> {
-        if let Some(namespace) = &self.namespace {
-            check_namespace(namespace).map_err(|reason| ConfigError::InvalidNamespace {
-                namespace: namespace.clone(),
-                reason,
-            })?;
-        }
+        self.check_namespace()?;
         check_buckets(&self.buckets).map_err(|reason| ConfigError::InvalidBuckets {
             buckets: self.buckets.clone(),
             reason,
@@ -171,6 +300,7 @@ impl Config {
                 return Err(ConfigError::DuplicateLabel { name: name.clone() });
             }
         }
+        self.check_objectives()?;
         let names = FamilyNames::new(self.namespace.as_deref());
         let registry = self
             .registry

@@ -48,6 +48,15 @@ pub enum ConfigError {
         /// What rule they break.
         reason: String,
     },
+    /// An objective is malformed, given twice, or its latency threshold is not one of the
+    /// configured buckets.
+    #[error("invalid objective `{name}`: {reason}")]
+    InvalidObjective {
+        /// The objective's name.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A metric family could not be registered, most often because a metric with the same name
     /// is already registered in that registry.
     #[error(

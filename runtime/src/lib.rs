@@ -11,6 +11,8 @@
 //! - [`HandlerSite`] and [`Recording`]: the static each annotated handler owns and the guard that
 //!   records one request on every exit path (the hot path lives in one module, `recording`).
 //! - [`Outcome`]: the `outcome` label.
+//! - [`Objective`]: service-level objectives, from which [`Config::prometheus_rules`] and
+//!   [`Config::grafana_dashboard`] generate alerting rules and a dashboard.
 //! - [`testing`]: read a series' value in tests without parsing text.
 //! - [`actix`] (feature `actix`, default): the `/metrics` route and the request wrapper.
 //!
@@ -32,12 +34,16 @@ pub mod actix;
 mod append_only;
 mod clock;
 mod config;
+mod dashboard;
 mod error;
 mod exposition;
 mod metrics;
 mod names;
+mod objective;
 mod outcome;
+mod promql;
 mod recording;
+mod rules;
 mod series;
 mod shards;
 mod site;
@@ -51,8 +57,10 @@ pub use names::{
     method_label, IN_FLIGHT_LABELS, OTHER_METHOD, REQUEST_LABELS, RESERVED_LABELS,
     UNMATCHED_ENDPOINT,
 };
+pub use objective::Objective;
 pub use outcome::Outcome;
 pub use recording::Recording;
+pub use rules::RuleOptions;
 pub use site::HandlerSite;
 
 /// Re-exports for the code `#[metered]` generates. Not public API.
@@ -60,4 +68,6 @@ pub use site::HandlerSite;
 pub mod __private {
     #[cfg(feature = "actix")]
     pub use ::actix_web;
+
+    pub use crate::objective::assert_objective;
 }

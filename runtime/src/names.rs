@@ -29,8 +29,15 @@ pub const IN_FLIGHT_LABELS: [&str; 3] = ["endpoint", "method", "handler"];
 /// ```
 /// assert!(handler_metrics_runtime::RESERVED_LABELS.contains(&"le"));
 /// ```
-pub const RESERVED_LABELS: [&str; 7] = [
-    "endpoint", "method", "status", "handler", "outcome", "le", "quantile",
+pub const RESERVED_LABELS: [&str; 8] = [
+    "endpoint",
+    "method",
+    "status",
+    "handler",
+    "outcome",
+    "objective",
+    "le",
+    "quantile",
 ];
 
 /// The `endpoint` value of a request no route template matched (e.g. a default service).

@@ -65,6 +65,7 @@ impl RouteSeries {
         let route = site.routes.find_or_insert(
             |r| r.method == method && &*r.endpoint == endpoint,
             || {
+                warn_if_threshold_is_not_a_bucket(site, metrics);
                 let in_flight_labels = series_labels(
                     site,
                     metrics,
@@ -199,6 +200,25 @@ impl StatusSeries {
     }
 }
 
+/// A handler without its own buckets is checked against the configured ones only at run time
+/// (the macro cannot know them): a threshold that is not a bucket makes its latency objective
+/// unmeasurable, which is said once per route series, on standard error.
+fn warn_if_threshold_is_not_a_bucket(site: &HandlerSite, metrics: &Metrics) {
+    let Some(objective) = site.objective else {
+        return;
+    };
+    if site.has_custom_buckets() || objective.threshold_is_bucket(&metrics.shared.buckets) {
+        return;
+    }
+    eprintln!(
+        "handler-metrics: handler `{}`: the latency threshold of objective `{}` is not one of \
+         the configured buckets {:?}; its latency objective cannot be measured",
+        site.name,
+        objective.name(),
+        metrics.shared.buckets
+    );
+}
+
 /// The labels of one series, sorted by name: the crate's own, the handler's from the attribute,
 /// and the configured constant labels. A handler label that is invalid or repeats a configured
 /// one is left out (and said on standard error): the macro rejects invalid names at compile
@@ -213,6 +233,9 @@ fn series_labels(
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
     labels.extend(metrics.shared.const_labels.iter().cloned());
+    if let Some(objective) = site.objective {
+        labels.push(("objective".to_owned(), objective.name().to_owned()));
+    }
     for (name, value) in site.labels {
         let clash = labels.iter().any(|(n, _)| n == name);
         if clash || check_label_name(name).is_err() {

@@ -2,6 +2,7 @@
 
 use crate::append_only::AppendOnly;
 use crate::series::RouteSeries;
+use crate::Objective;
 
 /// One annotated handler: its `handler` label, its own labels and buckets from the attribute,
 /// and the series it has recorded so far (one per route template and method it was reached by).
@@ -22,6 +23,8 @@ pub struct HandlerSite {
     pub(crate) labels: &'static [(&'static str, &'static str)],
     /// This handler's own latency buckets; empty for the configured ones.
     pub(crate) buckets: &'static [f64],
+    /// The objective from `objective = ..`: its name is the `objective` label of every series.
+    pub(crate) objective: Option<&'static Objective>,
     /// The series of each (endpoint, method) this handler was reached by: at most one per route
     /// the handler is registered at times the methods it accepts.
     pub(crate) routes: AppendOnly<RouteSeries>,
@@ -49,8 +52,38 @@ impl HandlerSite {
             name,
             labels,
             buckets,
+            objective: None,
             routes: AppendOnly::new(),
         }
+    }
+
+    /// The same site, its requests counted towards `objective` (the `objective` label).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use handler_metrics_runtime::{HandlerSite, Objective};
+    ///
+    /// const CHECKOUT: Objective = Objective::new("checkout").success_rate(0.999);
+    /// static PAY: HandlerSite = HandlerSite::new("pay", &[], &[]).with_objective(&CHECKOUT);
+    /// assert_eq!(PAY.objective(), Some(&CHECKOUT));
+    /// ```
+    pub const fn with_objective(mut self, objective: &'static Objective) -> Self {
+        self.objective = Some(objective);
+        self
+    }
+
+    /// The objective this handler's requests count towards, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use handler_metrics_runtime::HandlerSite;
+    /// static SITE: HandlerSite = HandlerSite::new("health", &[], &[]);
+    /// assert_eq!(SITE.objective(), None);
+    /// ```
+    pub fn objective(&self) -> Option<&'static Objective> {
+        self.objective
     }
 
     /// The `handler` label value.
@@ -77,6 +110,7 @@ impl std::fmt::Debug for HandlerSite {
             .field("name", &self.name)
             .field("labels", &self.labels)
             .field("buckets", &self.buckets)
+            .field("objective", &self.objective.map(Objective::name))
             .finish_non_exhaustive()
     }
 }

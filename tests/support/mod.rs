@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use actix_web::dev::ServerHandle;
 
+pub(crate) mod prometheus;
+
 /// A server running on its own thread and actix system; stopped and joined when dropped.
 pub(crate) struct Server {
     pub(crate) addr: SocketAddr,
@@ -168,15 +170,20 @@ pub(crate) fn free_port() -> u16 {
 
 /// The quickstart example binary that `cargo test` builds next to the test binaries.
 pub(crate) fn example_binary() -> std::path::PathBuf {
+    example_binary_named("quickstart")
+}
+
+/// An example binary that `cargo test` builds next to the test binaries.
+pub(crate) fn example_binary_named(name: &str) -> std::path::PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
     let profile_dir = exe
         .parent()
         .and_then(|deps| deps.parent())
         .expect("target/<profile>");
-    let binary = profile_dir.join("examples").join("quickstart");
+    let binary = profile_dir.join("examples").join(name);
     assert!(
         binary.exists(),
-        "{} is missing: `cargo test --workspace` builds examples; or run `cargo build --example quickstart`",
+        "{} is missing: `cargo test --workspace` builds examples; or run `cargo build --example {name}`",
         binary.display()
     );
     binary

@@ -14,7 +14,15 @@ async fn bucketed() -> HttpResponse { HttpResponse::Ok().finish() }
 #[metered(labels(team = "core", r#type = "read", "tier" = "1"))]
 async fn labelled() -> HttpResponse { HttpResponse::Ok().finish() }
 
-#[metered(name = "all", buckets = [1], labels(team = "core"), crate = "handler_metrics")]
+mod slo {
+    pub const CHECKOUT: handler_metrics::Objective =
+        handler_metrics::Objective::new("checkout").success_rate(0.999).latency(1.0, 0.99);
+}
+
+#[metered(objective = slo::CHECKOUT)]
+async fn with_objective() -> HttpResponse { HttpResponse::Ok().finish() }
+
+#[metered(name = "all", buckets = [1], labels(team = "core"), objective = slo::CHECKOUT, crate = "handler_metrics")]
 async fn everything() -> HttpResponse { HttpResponse::Ok().finish() }
 
 fn main() {
@@ -23,5 +31,6 @@ fn main() {
         .route("/b", web::get().to(named))
         .route("/c", web::get().to(bucketed))
         .route("/d", web::get().to(labelled))
-        .route("/e", web::get().to(everything));
+        .route("/e", web::get().to(everything))
+        .route("/f", web::get().to(with_objective));
 }

@@ -1,0 +1,212 @@
+//! A Grafana dashboard generated from the same family names and objectives as the metrics and
+//! the rules: RED per handler, and burn rate and remaining budget per objective.
+
+use serde_json::{json, Value};
+
+use crate::promql::{number, Queries, Sli, ERROR_OUTCOMES};
+use crate::Objective;
+
+/// The selector of the dashboard's `$handler` and `$instance` variables.
+const FILTER: &str = "handler=~\"$handler\", instance=~\"$instance\"";
+
+/// The dashboard JSON, ready for Grafana's "Import dashboard".
+pub(crate) fn render(queries: &Queries, objectives: &[Objective]) -> String {
+    let names = &queries.names;
+    let total = &names.requests_total;
+    let mut panels = vec![
+        row("Requests (RED per handler)", 0),
+        timeseries(
+            "Request rate by status class",
+            "reqps",
+            (0, 1, 12),
+            vec![target(
+                format!(
+                    "sum by (handler, class) (label_replace(rate({total}{{{FILTER}}}[$__rate_interval]), \
+                     \"class\", \"${{1}}xx\", \"status\", \"([0-9])..\"))"
+                ),
+                "{{handler}} {{class}}",
+            )],
+        ),
+        timeseries(
+            "Error ratio (5xx and panics)",
+            "percentunit",
+            (12, 1, 12),
+            vec![target(
+                format!(
+                    "(sum by (handler) (rate({total}{{{FILTER}, outcome=~\"{ERROR_OUTCOMES}\"}}[$__rate_interval])) \
+                     or sum by (handler) (rate({total}{{{FILTER}}}[$__rate_interval])) * 0)\n\
+                     / sum by (handler) (rate({total}{{{FILTER}}}[$__rate_interval]))"
+                ),
+                "{{handler}}",
+            )],
+        ),
+        timeseries(
+            "Latency p50 / p90 / p99",
+            "s",
+            (0, 9, 12),
+            [0.5, 0.9, 0.99]
+                .into_iter()
+                .map(|q| {
+                    target(
+                        format!(
+                            "histogram_quantile({q}, sum by (handler, le) (rate({}_bucket{{{FILTER}}}[$__rate_interval])))",
+                            names.duration
+                        ),
+                        &format!("{{{{handler}}}} p{}", number(q * 100.0)),
+                    )
+                })
+                .collect(),
+        ),
+        timeseries(
+            "In flight",
+            "short",
+            (12, 9, 12),
+            vec![target(
+                format!("sum by (handler) ({}{{{FILTER}}})", names.in_flight),
+                "{{handler}}",
+            )],
+        ),
+    ];
+    let mut y = 17;
+    for objective in objectives {
+        panels.push(row(&format!("Objective {}", objective.name()), y));
+        y += 1;
+        let mut x = 0;
+        for sli in [Sli::Errors, Sli::Latency] {
+            let Some(budget) = sli.budget(objective) else {
+                continue;
+            };
+            let selector = format!(
+                "{{objective=\"{}\", handler=~\"$handler\"}}",
+                objective.name()
+            );
+            let what = match sli {
+                Sli::Errors => "errors".to_owned(),
+                Sli::Latency => format!(
+                    "slower than {} s",
+                    number(objective.latency_target().map_or(0.0, |(t, _)| t))
+                ),
+            };
+            panels.push(timeseries(
+                &format!("{}: burn rate ({what})", objective.name()),
+                "x",
+                (x, y, 6),
+                ["5m", "1h", "6h", "3d"]
+                    .into_iter()
+                    .map(|window| {
+                        target(
+                            format!(
+                                "{}{selector} / {}",
+                                queries.ratio_record(sli, window),
+                                number(budget)
+                            ),
+                            &format!("{{{{handler}}}} {window}"),
+                        )
+                    })
+                    .collect(),
+            ));
+            panels.push(stat(
+                &format!("{}: budget left over 3d ({what})", objective.name()),
+                (x + 6, y, 6),
+                target(
+                    format!(
+                        "1 - {}{selector} / {}",
+                        queries.ratio_record(sli, "3d"),
+                        number(budget)
+                    ),
+                    "{{handler}}",
+                ),
+            ));
+            x += 12;
+        }
+        y += 8;
+    }
+    for (id, panel) in panels.iter_mut().enumerate() {
+        panel["id"] = json!(id + 1);
+    }
+    let dashboard = json!({
+        "title": "handler-metrics: RED and SLOs per handler",
+        "uid": "handler-metrics",
+        "tags": ["handler-metrics", "http", "slo"],
+        "timezone": "browser",
+        "schemaVersion": 39,
+        "version": 1,
+        "refresh": "30s",
+        "time": {"from": "now-6h", "to": "now"},
+        "templating": {"list": [
+            {
+                "name": "datasource",
+                "label": "Prometheus",
+                "type": "datasource",
+                "query": "prometheus",
+            },
+            variable("handler", &format!("label_values({total}, handler)")),
+            variable("instance", &format!("label_values({total}{{handler=~\"$handler\"}}, instance)")),
+        ]},
+        "panels": panels,
+    });
+    serde_json::to_string_pretty(&dashboard).expect("a JSON value always serialises")
+}
+
+fn datasource() -> Value {
+    json!({"type": "prometheus", "uid": "${datasource}"})
+}
+
+fn variable(name: &str, query: &str) -> Value {
+    json!({
+        "name": name,
+        "type": "query",
+        "datasource": datasource(),
+        "query": {"query": query, "refId": name},
+        "definition": query,
+        "refresh": 2,
+        "includeAll": true,
+        "multi": true,
+        "allValue": ".*",
+        "current": {"text": "All", "value": "$__all"},
+    })
+}
+
+fn target(expr: String, legend: &str) -> Value {
+    json!({"expr": expr, "legendFormat": legend, "datasource": datasource()})
+}
+
+fn row(title: &str, y: u32) -> Value {
+    json!({
+        "type": "row",
+        "title": title,
+        "collapsed": false,
+        "gridPos": {"x": 0, "y": y, "w": 24, "h": 1},
+        "panels": [],
+    })
+}
+
+fn timeseries(title: &str, unit: &str, (x, y, w): (u32, u32, u32), targets: Vec<Value>) -> Value {
+    json!({
+        "type": "timeseries",
+        "title": title,
+        "datasource": datasource(),
+        "gridPos": {"x": x, "y": y, "w": w, "h": 8},
+        "fieldConfig": {"defaults": {"unit": unit}, "overrides": []},
+        "targets": with_ref_ids(targets),
+    })
+}
+
+fn stat(title: &str, (x, y, w): (u32, u32, u32), target: Value) -> Value {
+    json!({
+        "type": "stat",
+        "title": title,
+        "datasource": datasource(),
+        "gridPos": {"x": x, "y": y, "w": w, "h": 8},
+        "fieldConfig": {"defaults": {"unit": "percentunit", "min": 0, "max": 1}, "overrides": []},
+        "targets": with_ref_ids(vec![target]),
+    })
+}
+
+fn with_ref_ids(mut targets: Vec<Value>) -> Vec<Value> {
+    for (i, target) in targets.iter_mut().enumerate() {
+        let ref_id = char::from(b'A' + (i % 26) as u8).to_string();
+        target["refId"] = Value::String(ref_id);
+    }
+    targets
+}

@@ -1,0 +1,202 @@
+//! The PromQL this crate hands out — in the generated rules, the dashboard and the docs — built
+//! in one place from the family names, so that queries and metrics cannot drift apart.
+
+use crate::metrics::FamilyNames;
+use crate::Objective;
+
+/// Outcomes that spend the success-rate objective's error budget.
+pub(crate) const ERROR_OUTCOMES: &str = "server_error|panic";
+
+/// The windows recording rules are kept for: those of the multi-window, multi-burn-rate alerts.
+pub(crate) const WINDOWS: [Window; 7] = [
+    Window::new("5m", 5 * 60),
+    Window::new("30m", 30 * 60),
+    Window::new("1h", 60 * 60),
+    Window::new("2h", 2 * 60 * 60),
+    Window::new("6h", 6 * 60 * 60),
+    Window::new("1d", 24 * 60 * 60),
+    Window::new("3d", 3 * 24 * 60 * 60),
+];
+
+/// One rate window: its name in recording rule names and its nominal length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Window {
+    pub(crate) name: &'static str,
+    pub(crate) seconds: u64,
+}
+
+impl Window {
+    pub(crate) const fn new(name: &'static str, seconds: u64) -> Window {
+        Window { name, seconds }
+    }
+}
+
+/// Which objective of an [`Objective`] a rule or panel is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sli {
+    /// Requests ending in `server_error` or `panic`.
+    Errors,
+    /// Requests slower than the latency threshold.
+    Latency,
+}
+
+impl Sli {
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Sli::Errors => "errors",
+            Sli::Latency => "latency",
+        }
+    }
+
+    /// The share of requests the objective allows to be bad.
+    pub(crate) fn budget(self, objective: &Objective) -> Option<f64> {
+        match self {
+            Sli::Errors => objective.error_budget(),
+            Sli::Latency => objective.latency_budget(),
+        }
+    }
+}
+
+/// Query builders over one configuration's family names.
+#[derive(Debug, Clone)]
+pub(crate) struct Queries {
+    pub(crate) names: FamilyNames,
+    /// `http_requests` with the namespace: the metric part of recording rule names.
+    base: String,
+}
+
+impl Queries {
+    pub(crate) fn new(names: FamilyNames) -> Queries {
+        let base = names
+            .requests_total
+            .strip_suffix("_total")
+            .unwrap_or(&names.requests_total)
+            .to_owned();
+        Queries { names, base }
+    }
+
+    /// Recording rule: requests per second of each handler of an objective.
+    pub(crate) fn rate_record(&self, window: &str) -> String {
+        format!("objective_handler:{}:rate{window}", self.base)
+    }
+
+    /// Recording rule: the share of bad requests (errors, or slower than the threshold).
+    pub(crate) fn ratio_record(&self, sli: Sli, window: &str) -> String {
+        let kind = match sli {
+            Sli::Errors => "errors",
+            Sli::Latency => "slow",
+        };
+        format!("objective_handler:{}_{kind}:ratio_rate{window}", self.base)
+    }
+
+    /// `sum by (objective, handler) (rate(<requests_total>{<selector>}[range]))`.
+    fn sum_rate(&self, metric: &str, selector: &str, range: &str) -> String {
+        format!("sum by (objective, handler) (rate({metric}{{{selector}}}[{range}]))")
+    }
+
+    /// The expression of [`rate_record`](Self::rate_record).
+    pub(crate) fn rate_expr(&self, objective: &str, range: &str) -> String {
+        self.sum_rate(
+            &self.names.requests_total,
+            &format!("objective=\"{objective}\""),
+            range,
+        )
+    }
+
+    /// The expression of [`ratio_record`](Self::ratio_record). A window without a bad request
+    /// gives 0, not an empty result; a window without requests gives nothing.
+    pub(crate) fn ratio_expr(&self, objective: &Objective, sli: Sli, range: &str) -> String {
+        let name = objective.name();
+        let all = format!("objective=\"{name}\"");
+        match sli {
+            Sli::Errors => {
+                let total = &self.names.requests_total;
+                let errors = self.sum_rate(
+                    total,
+                    &format!("{all}, outcome=~\"{ERROR_OUTCOMES}\""),
+                    range,
+                );
+                let requests = self.sum_rate(total, &all, range);
+                format!("({errors} or {requests} * 0)\n/\n{requests}")
+            }
+            Sli::Latency => {
+                let threshold = objective.latency_target().map_or(0.0, |(t, _)| t);
+                // Both duration families: handlers with their own buckets record into the
+                // custom one, and the threshold is a bucket of either (checked before).
+                let durations = self.duration_families_regex();
+                let fast = format!(
+                    "sum by (objective, handler) (rate({{__name__=~\"{durations}_bucket\", {all}, le=\"{threshold}\"}}[{range}]))"
+                );
+                let count = format!(
+                    "sum by (objective, handler) (rate({{__name__=~\"{durations}_count\", {all}}}[{range}]))"
+                );
+                format!("1 - ({fast}\n/\n{count})")
+            }
+        }
+    }
+
+    /// A regex matching both duration families' names.
+    fn duration_families_regex(&self) -> String {
+        format!("({}|{})", self.names.duration, self.names.custom_duration)
+    }
+}
+
+/// A number as PromQL and YAML print it, without float noise: 12 significant digits.
+pub(crate) fn number(value: f64) -> String {
+    if value == 0.0 {
+        return "0".into();
+    }
+    let magnitude = value.abs().log10().floor() as i32;
+    let scale = 10f64.powi(11 - magnitude);
+    let rounded = (value * scale).round() / scale;
+    format!("{rounded}")
+}
+
+/// A duration in the largest Prometheus unit that divides it: `300` → `5m`, `5` → `5s`.
+pub(crate) fn duration(seconds: u64) -> String {
+    let seconds = seconds.max(1);
+    for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60)] {
+        if seconds.is_multiple_of(size) {
+            return format!("{}{unit}", seconds / size);
+        }
+    }
+    format!("{seconds}s")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_without_float_noise() {
+        assert_eq!(number(14.4 * (1.0 - 0.999)), "0.0144");
+        assert_eq!(number(0.25), "0.25");
+        assert_eq!(number(1.0), "1");
+        assert_eq!(number(0.0), "0");
+    }
+
+    #[test]
+    fn durations_in_the_largest_unit() {
+        assert_eq!(duration(300), "5m");
+        assert_eq!(duration(3 * 86_400), "3d");
+        assert_eq!(duration(5), "5s");
+        assert_eq!(duration(4_320), "72m");
+        assert_eq!(duration(0), "1s");
+    }
+
+    #[test]
+    fn names_follow_the_namespace() {
+        let q = Queries::new(FamilyNames::new(Some("shop")));
+        assert_eq!(
+            q.rate_record("5m"),
+            "objective_handler:shop_http_requests:rate5m"
+        );
+        assert_eq!(
+            q.ratio_record(Sli::Latency, "1h"),
+            "objective_handler:shop_http_requests_slow:ratio_rate1h"
+        );
+        assert!(q
+            .ratio_expr(&Objective::new("a").latency(0.25, 0.99), Sli::Latency, "5m")
+            .contains("(shop_http_requests_duration_seconds|shop_http_requests_custom_duration_seconds)_bucket"));
+    }
+}

@@ -1,0 +1,8 @@
+use handler_metrics::metered;
+
+#[metered(labels(objective = "checkout"))]
+async fn pay() -> &'static str {
+    "paid"
+}
+
+fn main() {}
