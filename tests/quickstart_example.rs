@@ -32,17 +32,17 @@ fn quickstart_serves_its_api_and_exposes_the_expected_series() {
     let metrics = example.metrics();
     let expected = [
         r#"http_requests_total{endpoint="/health",handler="health",method="GET",outcome="success",status="200"}"#,
-        r#"http_requests_total{endpoint="/users",handler="create_user",method="POST",outcome="success",status="201"} 1"#,
-        r#"http_requests_total{endpoint="/users",handler="create_user",method="POST",outcome="client_error",status="422"} 1"#,
-        r#"http_requests_total{endpoint="/users",handler="create_user",method="POST",outcome="client_error",status="400"} 1"#,
-        r#"http_requests_total{endpoint="/users/{id}",handler="get_user",method="GET",outcome="success",status="200"} 1"#,
-        r#"http_requests_total{endpoint="/users/{id}",handler="get_user",method="GET",outcome="client_error",status="404"} 2"#,
+        r#"http_requests_total{endpoint="/users",handler="create_user",method="POST",objective="users",outcome="success",status="201"} 1"#,
+        r#"http_requests_total{endpoint="/users",handler="create_user",method="POST",objective="users",outcome="client_error",status="422"} 1"#,
+        r#"http_requests_total{endpoint="/users",handler="create_user",method="POST",objective="users",outcome="client_error",status="400"} 1"#,
+        r#"http_requests_total{endpoint="/users/{id}",handler="get_user",method="GET",objective="users",outcome="success",status="200"} 1"#,
+        r#"http_requests_total{endpoint="/users/{id}",handler="get_user",method="GET",objective="users",outcome="client_error",status="404"} 2"#,
         r#"http_requests_total{endpoint="/users/{owner}/items",handler="create_item",method="POST",outcome="success",status="201"} 1"#,
         r#"http_requests_total{endpoint="/users/{owner}/items",handler="list_items",method="GET",outcome="success",status="200"} 1"#,
         r#"http_requests_total{endpoint="/slow",handler="slow",method="GET",outcome="success",status="200"} 1"#,
         r#"http_requests_total{endpoint="/slow",handler="slow",method="GET",outcome="client_error",status="400"} 1"#,
-        r#"http_requests_total{endpoint="/reports/{kind}",handler="get_report",method="GET",outcome="server_error",status="503"} 1"#,
-        r#"http_requests_in_flight{endpoint="/users/{id}",handler="get_user",method="GET"} 0"#,
+        r#"http_requests_total{endpoint="/reports/{kind}",handler="get_report",method="GET",objective="reports",outcome="server_error",status="503"} 1"#,
+        r#"http_requests_in_flight{endpoint="/users/{id}",handler="get_user",method="GET",objective="users"} 0"#,
         r#"http_requests_duration_seconds_count{endpoint="/slow",handler="slow",method="GET",outcome="success",status="200"} 1"#,
     ];
     for line in expected {

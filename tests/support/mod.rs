@@ -152,11 +152,32 @@ fn exchange(addr: SocketAddr, raw: &str) -> std::io::Result<Option<(u16, String)
     let Some(status) = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()) else {
         return Ok(None);
     };
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_owned()
+    };
     Ok(Some((status, body)))
+}
+
+/// The body of a `Transfer-Encoding: chunked` response (Prometheus's API sends large answers so).
+fn dechunk(mut rest: &str) -> String {
+    let mut body = String::new();
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
+        if size == 0 || after.len() < size {
+            break;
+        }
+        body.push_str(&after[..size]);
+        rest = after[size..].trim_start_matches("\r\n");
+    }
+    body
 }
 
 /// A free TCP port on 127.0.0.1 (bound, read and released: another process could take it in

@@ -1,0 +1,198 @@
+//! From annotation to a firing alert, against a real Prometheus: the quickstart service (its
+//! handlers carry `objective = USERS` / `objective = REPORTS`) is scraped every second by a
+//! Prometheus that loads the rules the `rules` example generates from the same objectives —
+//! time-scaled by 60, so the 1 h window is a minute and `for: 2m` is two seconds. The report
+//! handler starts failing; the fast-burn page goes `pending` and then `firing` for it, and for
+//! no other handler. Every rule evaluates without error, and every PromQL expression of the
+//! generated Grafana dashboard and of the README is accepted by the query API (and the
+//! dashboard's RED queries return data).
+//!
+//! Every process started here is stopped when the test ends, pass or fail.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use support::prometheus::{percent_encode, Prometheus};
+use support::{example_binary_named, request, ExampleServer};
+
+/// Runs the `rules` example with `args`, as a user would to write rules.yml or dashboard.json.
+fn generate(args: &[&str]) -> String {
+    let output = std::process::Command::new(example_binary_named("rules"))
+        .args(args)
+        .output()
+        .expect("run the rules example");
+    assert!(
+        output.status.success(),
+        "rules {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// Alert states of `alertname` per (handler, objective).
+fn alert_states(prometheus: &Prometheus, alertname: &str) -> BTreeSet<(String, String, String)> {
+    prometheus
+        .query(&format!("ALERTS{{alertname=\"{alertname}\"}}"))
+        .into_iter()
+        .map(|(labels, _)| {
+            (
+                labels["handler"].clone(),
+                labels["objective"].clone(),
+                labels["alertstate"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// Grafana's variables replaced by what "All" and a 1-minute range give.
+fn substitute_grafana_variables(expr: &str) -> String {
+    expr.replace("$handler", ".*")
+        .replace("$instance", ".*")
+        .replace("$__rate_interval", "1m")
+}
+
+/// Every ```promql block of the README, one expression each.
+fn readme_queries() -> Vec<String> {
+    let readme = include_str!("../README.md");
+    let mut queries = Vec::new();
+    let mut current: Option<String> = None;
+    for line in readme.lines() {
+        match (&mut current, line.trim_start()) {
+            (None, "```promql") => current = Some(String::new()),
+            (Some(query), "```") => {
+                queries.push(std::mem::take(query));
+                current = None;
+            }
+            (Some(query), text) if !text.starts_with('#') => {
+                query.push_str(text);
+                query.push('\n');
+            }
+            _ => {}
+        }
+    }
+    queries
+}
+
+#[test]
+fn failing_handler_fires_the_fast_burn_page_and_every_query_is_valid() {
+    let service = ExampleServer::start(&[]);
+    let rules = generate(&["--time-scale", "60", "--min-requests", "10"]);
+    let prometheus = Prometheus::start_with_rules("quickstart", &[service.addr], Some(&rules));
+
+    // Healthy traffic for both objectives, then the report backend goes down.
+    let started = Instant::now();
+    let mut pending_seen = false;
+    let mut firing_seen = false;
+    let mut failed = 0u64;
+    while started.elapsed() < Duration::from_secs(90) && !firing_seen {
+        for _ in 0..10 {
+            assert_eq!(
+                request(service.addr, "GET", "/users", None).map(|r| r.0),
+                Some(200)
+            );
+            assert_eq!(
+                request(service.addr, "GET", "/reports/archive", None).map(|r| r.0),
+                Some(503)
+            );
+            failed += 1;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+        for (handler, objective, state) in alert_states(&prometheus, "HandlerErrorBudgetFastBurn") {
+            assert_eq!(
+                (handler.as_str(), objective.as_str()),
+                ("get_report", "reports"),
+                "only the failing handler pages"
+            );
+            pending_seen |= state == "pending";
+            firing_seen |= state == "firing";
+        }
+    }
+    println!(
+        "fast-burn page after {:.1} s and {failed} failed requests: pending seen {pending_seen}, firing {firing_seen}",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(firing_seen, "the fast-burn alert did not fire within 90 s");
+    let users_alerts: Vec<_> = ["HandlerErrorBudgetFastBurn", "HandlerLatencyBudgetFastBurn"]
+        .iter()
+        .flat_map(|name| alert_states(&prometheus, name))
+        .filter(|(_, objective, _)| objective == "users")
+        .collect();
+    assert!(
+        users_alerts.is_empty(),
+        "healthy handlers page: {users_alerts:?}"
+    );
+
+    // Every generated rule has been evaluated by now, without an error.
+    let (status, body) = request(prometheus.addr, "GET", "/api/v1/rules", None).expect("rules API");
+    assert_eq!(status, 200, "{body}");
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let mut evaluated = 0;
+    for group in answer["data"]["groups"].as_array().expect("rule groups") {
+        for rule in group["rules"].as_array().expect("rules") {
+            assert_eq!(rule["health"], "ok", "rule failed in Prometheus: {rule}");
+            evaluated += 1;
+        }
+    }
+    println!("{evaluated} generated rules evaluated by Prometheus, all healthy");
+    assert_eq!(
+        evaluated,
+        rules.matches("- record:").count() + rules.matches("- alert:").count()
+    );
+
+    // The dashboard's queries: accepted by Prometheus, and the RED ones have data.
+    let dashboard: serde_json::Value =
+        serde_json::from_str(&generate(&["dashboard"])).expect("dashboard JSON");
+    let mut checked = 0;
+    for panel in dashboard["panels"].as_array().expect("panels") {
+        for target in panel["targets"].as_array().into_iter().flatten() {
+            let expr = substitute_grafana_variables(target["expr"].as_str().expect("expr"));
+            let results = prometheus.query(&expr);
+            let title = panel["title"].as_str().unwrap_or_default();
+            if !title.contains("budget left over 3d") && !title.contains("latency") {
+                assert!(!results.is_empty(), "panel `{title}` has no data: {expr}");
+            }
+            checked += 1;
+        }
+    }
+    for variable in dashboard["templating"]["list"]
+        .as_array()
+        .expect("variables")
+    {
+        let Some(definition) = variable["definition"].as_str() else {
+            continue;
+        };
+        // label_values(<selector>, <label>) is Grafana's; its selector is PromQL.
+        let inner = definition
+            .strip_prefix("label_values(")
+            .and_then(|rest| rest.rsplit_once(','))
+            .map(|(selector, _)| substitute_grafana_variables(selector))
+            .expect("a label_values query");
+        let path = format!("/api/v1/series?match[]={}", percent_encode(&inner));
+        let (status, body) = request(prometheus.addr, "GET", &path, None).expect("series API");
+        assert_eq!(status, 200, "variable `{definition}`: {body}");
+        assert!(
+            body.contains("get_report"),
+            "variable `{definition}` finds the handlers"
+        );
+        checked += 1;
+    }
+    println!("{checked} dashboard queries accepted by Prometheus");
+
+    // The README's PromQL for each question a user asks of a handler.
+    let queries = readme_queries();
+    assert!(
+        queries.len() >= 5,
+        "the README answers five questions: {queries:?}"
+    );
+    for query in &queries {
+        let results = prometheus.query(query);
+        assert!(!results.is_empty(), "README query has no data: {query}");
+        println!(
+            "README query ok ({} series): {}",
+            results.len(),
+            query.trim()
+        );
+    }
+}
