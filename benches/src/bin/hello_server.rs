@@ -1,14 +1,23 @@
-//! A hello-world actix server in one of three builds, for the HTTP comparison
-//! (`scripts/bench-http.sh`): `plain` (no instrumentation), `metered` (`#[metered]`), or
-//! `actix-web-prom` (its middleware). Each also serves `/metrics` where it has one.
+//! A hello-world actix server in one of four builds, for the HTTP comparison
+//! (`scripts/bench-http.sh`): `plain` (no instrumentation), `metered` (`#[metered]`),
+//! `actix-web-prom` (its middleware), or `match-pattern` (plain, plus only the call to actix's
+//! `HttpRequest::match_pattern()` that any route-template label needs: the floor of that cost).
+//! Each also serves `/metrics` where it has one.
 //!
-//! Usage: `hello_server <plain|metered|actix-web-prom> <port> [workers]`
+//! Usage: `hello_server <plain|metered|actix-web-prom|match-pattern> <port> [workers]`
 
-use actix_web::{get, App, HttpServer};
+use actix_web::{get, App, HttpRequest, HttpServer};
 use handler_metrics::metered;
 
 #[get("/hello")]
 async fn plain_hello() -> &'static str {
+    "hello world"
+}
+
+/// The plain handler plus the route template lookup, result discarded.
+#[get("/hello")]
+async fn match_pattern_hello(request: HttpRequest) -> &'static str {
+    std::hint::black_box(request.match_pattern());
     "hello world"
 }
 
@@ -20,7 +29,7 @@ async fn metered_hello() -> &'static str {
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let usage = || std::io::Error::other("usage: hello_server <plain|metered|actix-web-prom> <port> [workers]");
+    let usage = || std::io::Error::other("usage: hello_server <plain|metered|actix-web-prom|match-pattern> <port> [workers]");
     let mode = args.get(1).ok_or_else(usage)?.clone();
     let port: u16 = args.get(2).and_then(|p| p.parse().ok()).ok_or_else(usage)?;
     let workers: usize = args.get(3).and_then(|w| w.parse().ok()).unwrap_or(1);
@@ -29,6 +38,13 @@ fn main() -> std::io::Result<()> {
         match mode.as_str() {
             "plain" => {
                 HttpServer::new(|| App::new().service(plain_hello))
+                    .workers(workers)
+                    .bind(addr)?
+                    .run()
+                    .await
+            }
+            "match-pattern" => {
+                HttpServer::new(|| App::new().service(match_pattern_hello))
                     .workers(workers)
                     .bind(addr)?
                     .run()
