@@ -48,9 +48,11 @@ pub(crate) fn render(queries: &Queries, objectives: &[Objective]) -> String {
                 .into_iter()
                 .map(|q| {
                     target(
+                        // Both duration families: a handler is in exactly one, so the buckets
+                        // summed per handler always share one layout.
                         format!(
-                            "histogram_quantile({q}, sum by (handler, le) (rate({}_bucket{{{FILTER}}}[$__rate_interval])))",
-                            names.duration
+                            "histogram_quantile({q}, sum by (handler, le) (rate({{__name__=~\"({}|{})_bucket\", {FILTER}}}[$__rate_interval])))",
+                            names.duration, names.custom_duration
                         ),
                         &format!("{{{{handler}}}} p{}", number(q * 100.0)),
                     )
