@@ -165,3 +165,27 @@ fn objectives_the_rules_cannot_measure_are_errors() {
     );
     assert!(err(Config::new().objective(Objective::new("a"))).contains("needs a target"));
 }
+
+/// The quickstart's rules and dashboard are also in the repository, to read or import without
+/// building; they must be what the generator writes today.
+#[test]
+fn shipped_quickstart_rules_and_dashboard_are_current() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (args, file) in [
+        (&[][..], "examples/generated/quickstart-rules.yml"),
+        (&["dashboard"][..], "examples/generated/quickstart-dashboard.json"),
+    ] {
+        let output = Command::new(support::example_binary_named("rules"))
+            .args(args)
+            .env_remove("METRICS_NAMESPACE")
+            .output()
+            .expect("run the rules example");
+        assert!(output.status.success(), "{output:?}");
+        let shipped = std::fs::read_to_string(root.join(file)).expect("the shipped file");
+        assert!(
+            shipped == String::from_utf8_lossy(&output.stdout),
+            "{file} is stale: regenerate it with `cargo run --example rules -- {} > {file}`",
+            args.join(" ")
+        );
+    }
+}
