@@ -173,7 +173,10 @@ fn shipped_quickstart_rules_and_dashboard_are_current() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     for (args, file) in [
         (&[][..], "examples/generated/quickstart-rules.yml"),
-        (&["dashboard"][..], "examples/generated/quickstart-dashboard.json"),
+        (
+            &["dashboard"][..],
+            "examples/generated/quickstart-dashboard.json",
+        ),
     ] {
         let output = Command::new(support::example_binary_named("rules"))
             .args(args)

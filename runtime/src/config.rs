@@ -310,6 +310,7 @@ impl Config {
             self.buckets,
             self.const_labels,
             registry,
+            self.objectives,
         ))
     }
 }

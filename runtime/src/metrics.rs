@@ -13,7 +13,7 @@ use prometheus::Registry;
 use crate::append_only::AppendOnly;
 use crate::names::{IN_FLIGHT_LABELS, REQUEST_LABELS};
 use crate::series::{RouteSeries, StatusSeries};
-use crate::{ConfigError, DEFAULT_BUCKETS};
+use crate::{ConfigError, Objective, DEFAULT_BUCKETS};
 
 /// The configuration every `#[metered]` handler records into, once installed.
 static GLOBAL: OnceLock<Metrics> = OnceLock::new();
@@ -94,6 +94,8 @@ pub(crate) struct Shared {
     pub(crate) buckets: Vec<f64>,
     pub(crate) const_labels: Vec<(String, String)>,
     pub(crate) registry: Registry,
+    /// The objectives declared with `Config::objective`, which generated rules cover.
+    pub(crate) objectives: Vec<Objective>,
     /// Every route series ever created, for collection.
     pub(crate) routes: AppendOnly<&'static RouteSeries>,
     /// Set when the default configuration, installed by the first request, could not register.
@@ -161,6 +163,7 @@ impl Metrics {
         buckets: Vec<f64>,
         const_labels: Vec<(String, String)>,
         registry: Registry,
+        objectives: Vec<Objective>,
     ) -> Self {
         // Calibrate the clock now, at start-up, rather than in the first request.
         let _ = crate::clock::clock();
@@ -170,6 +173,7 @@ impl Metrics {
                 buckets,
                 const_labels,
                 registry,
+                objectives,
                 routes: AppendOnly::new(),
                 registration_error: OnceLock::new(),
                 implicit: OnceLock::new(),
@@ -200,6 +204,7 @@ impl Metrics {
                 DEFAULT_BUCKETS.to_vec(),
                 Vec::new(),
                 prometheus::default_registry().clone(),
+                Vec::new(),
             );
             let _ = metrics.shared.implicit.set(());
             if let Err(err) = metrics.register() {

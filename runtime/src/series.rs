@@ -65,7 +65,7 @@ impl RouteSeries {
         let route = site.routes.find_or_insert(
             |r| r.method == method && &*r.endpoint == endpoint,
             || {
-                warn_if_threshold_is_not_a_bucket(site, metrics);
+                warn_about_objective(site, metrics);
                 let in_flight_labels = series_labels(
                     site,
                     metrics,
@@ -200,23 +200,44 @@ impl StatusSeries {
     }
 }
 
-/// A handler without its own buckets is checked against the configured ones only at run time
-/// (the macro cannot know them): a threshold that is not a bucket makes its latency objective
-/// unmeasurable, which is said once per route series, on standard error.
-fn warn_if_threshold_is_not_a_bucket(site: &HandlerSite, metrics: &Metrics) {
-    let Some(objective) = site.objective else {
-        return;
-    };
-    if site.has_custom_buckets() || objective.threshold_is_bucket(&metrics.shared.buckets) {
-        return;
+/// What the macro cannot check about a handler's objective, said once per route series on
+/// standard error: a latency threshold that is not one of the configured buckets (the handler's
+/// own are checked at compile time), and an objective the installed configuration does not
+/// declare, or declares with other targets, so that rules generated from it do not match.
+fn warn_about_objective(site: &HandlerSite, metrics: &Metrics) {
+    for warning in objective_warnings(site, metrics) {
+        eprintln!("handler-metrics: handler `{}`: {warning}", site.name);
     }
-    eprintln!(
-        "handler-metrics: handler `{}`: the latency threshold of objective `{}` is not one of \
-         the configured buckets {:?}; its latency objective cannot be measured",
-        site.name,
-        objective.name(),
-        metrics.shared.buckets
-    );
+}
+
+fn objective_warnings(site: &HandlerSite, metrics: &Metrics) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let Some(objective) = site.objective else {
+        return warnings;
+    };
+    let name = objective.name();
+    if !site.has_custom_buckets() && !objective.threshold_is_bucket(&metrics.shared.buckets) {
+        warnings.push(format!(
+            "the latency threshold of objective `{name}` is not one of the configured buckets \
+             {:?}; its latency objective cannot be measured",
+            metrics.shared.buckets
+        ));
+    }
+    if metrics.shared.implicit.get().is_some() {
+        return warnings;
+    }
+    match metrics.shared.objectives.iter().find(|o| o.name() == name) {
+        Some(declared) if declared == objective => {}
+        Some(_) => warnings.push(format!(
+            "objective `{name}` is declared with `Config::objective` with other targets than the \
+             handler's; rules generated from the configuration use the configuration's"
+        )),
+        None => warnings.push(format!(
+            "objective `{name}` is not declared with `Config::objective`; rules and dashboards \
+             generated from the configuration do not cover it"
+        )),
+    }
+    warnings
 }
 
 /// The labels of one series, sorted by name: the crate's own, the handler's from the attribute,
@@ -250,4 +271,41 @@ fn series_labels(
     }
     labels.sort();
     labels
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Objective, DEFAULT_BUCKETS};
+
+    const API: Objective = Objective::new("api")
+        .success_rate(0.999)
+        .latency(0.25, 0.99);
+    static SITE: HandlerSite = HandlerSite::new("h", &[], &[]).with_objective(&API);
+
+    fn installed(buckets: &[f64], objectives: Vec<Objective>) -> Metrics {
+        Metrics::new(
+            crate::FamilyNames::new(None),
+            buckets.to_vec(),
+            Vec::new(),
+            prometheus::Registry::new(),
+            objectives,
+        )
+    }
+
+    #[test]
+    fn a_declared_objective_within_the_buckets_is_silent() {
+        assert!(objective_warnings(&SITE, &installed(&DEFAULT_BUCKETS, vec![API])).is_empty());
+    }
+
+    #[test]
+    fn what_the_macro_cannot_check_is_said() {
+        let warnings = objective_warnings(&SITE, &installed(&[0.1, 1.0], vec![]));
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains("not one of the configured buckets"));
+        assert!(warnings[1].contains("not declared with `Config::objective`"));
+        let other = Objective::new("api").success_rate(0.99);
+        let warnings = objective_warnings(&SITE, &installed(&DEFAULT_BUCKETS, vec![other]));
+        assert!(warnings[0].contains("other targets"), "{warnings:?}");
+    }
 }
