@@ -18,7 +18,11 @@
 #![allow(clippy::unused_async)]
 
 use actix_web::{get, test, web, App, HttpResponse, Responder};
-use handler_metrics::{metered, testing};
+use handler_metrics::{metered, testing, Objective};
+
+const LINT_OBJECTIVE: Objective = Objective::new("lint")
+    .success_rate(0.999)
+    .latency(1.0, 0.99);
 
 #[get("/lint/{id}")]
 #[metered]
@@ -26,7 +30,7 @@ async fn route_first(id: web::Path<u32>) -> impl Responder {
     format!("{id}")
 }
 
-#[metered(name = "lint_named", buckets = [0.1, 1], labels(team = "lint"))]
+#[metered(name = "lint_named", buckets = [0.1, 1], labels(team = "lint"), objective = LINT_OBJECTIVE)]
 #[get("/lint")]
 async fn metered_first() -> HttpResponse {
     HttpResponse::Ok().finish()
