@@ -149,9 +149,9 @@ impl Config {
 
     /// The Prometheus rules file (YAML) for the declared objectives, with the default
     /// [`RuleOptions`]: per handler, recording rules for the request rate, the error ratio and
-    /// the slow ratio over 5m, 30m, 1h, 2h, 6h, 1d and 3d, and multi-window, multi-burn-rate
-    /// alerts (page: 14.4× over 1h and 5m or 6× over 6h and 30m; ticket: 3× over 1d and 2h or 1×
-    /// over 3d and 6h). Metric names follow the configured namespace.
+    /// the slow ratio over 5m, 30m, 1h, 2h, 6h, 1d, 3d and the 30-day SLO period, and
+    /// multi-window, multi-burn-rate alerts (page: 14.4× over 1h and 5m or 6× over 6h and 30m;
+    /// ticket: 3× over 1d and 2h or 1× over 3d and 6h). Metric names follow the configured namespace.
     ///
     /// # Errors
     ///

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::promql::{number, Queries, Sli, ERROR_OUTCOMES};
+use crate::promql::{number, Queries, Sli, ERROR_OUTCOMES, PERIOD};
 use crate::Objective;
 
 /// The selector of the dashboard's `$handler` and `$instance` variables.
@@ -108,12 +108,16 @@ pub(crate) fn render(queries: &Queries, objectives: &[Objective]) -> String {
                     .collect(),
             ));
             panels.push(stat(
-                &format!("{}: budget left over 3d ({what})", objective.name()),
+                &format!(
+                    "{}: budget left over {} ({what})",
+                    objective.name(),
+                    PERIOD.name
+                ),
                 (x + 6, y, 6),
                 target(
                     format!(
                         "1 - {}{selector} / {}",
-                        queries.ratio_record(sli, "3d"),
+                        queries.ratio_record(sli, PERIOD.name),
                         number(budget)
                     ),
                     "{{handler}}",

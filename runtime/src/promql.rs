@@ -7,8 +7,9 @@ use crate::Objective;
 /// Outcomes that spend the success-rate objective's error budget.
 pub(crate) const ERROR_OUTCOMES: &str = "server_error|panic";
 
-/// The windows recording rules are kept for: those of the multi-window, multi-burn-rate alerts.
-pub(crate) const WINDOWS: [Window; 7] = [
+/// The windows recording rules are kept for: those of the multi-window, multi-burn-rate alerts,
+/// and the SLO period over which the remaining budget is read.
+pub(crate) const WINDOWS: [Window; 8] = [
     Window::new("5m", 5 * 60),
     Window::new("30m", 30 * 60),
     Window::new("1h", 60 * 60),
@@ -16,7 +17,11 @@ pub(crate) const WINDOWS: [Window; 7] = [
     Window::new("6h", 6 * 60 * 60),
     Window::new("1d", 24 * 60 * 60),
     Window::new("3d", 3 * 24 * 60 * 60),
+    PERIOD,
 ];
+
+/// The SLO period: the budget is the share of bad requests allowed over the last 30 days.
+pub(crate) const PERIOD: Window = Window::new("30d", 30 * 24 * 60 * 60);
 
 /// One rate window: its name in recording rule names and its nominal length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

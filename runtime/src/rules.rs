@@ -33,7 +33,7 @@ impl Default for RuleOptions {
 }
 
 impl RuleOptions {
-    /// The defaults: real windows (5m … 3d), and no alert for a handler that served fewer than
+    /// The defaults: real windows (5m … 30d), and no alert for a handler that served fewer than
     /// 100 requests over the alert's long window.
     ///
     /// # Examples
