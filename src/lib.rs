@@ -45,7 +45,7 @@ pub use handler_metrics_runtime::{
 #[doc(hidden)]
 pub mod __private {
     pub use handler_metrics_runtime::__private::assert_objective;
-    pub use handler_metrics_runtime::{HandlerSite, Objective, Recording};
+    pub use handler_metrics_runtime::{HandlerSite, Objective};
 
     /// The actix-web side of the generated wrapper.
     #[cfg(feature = "actix")]

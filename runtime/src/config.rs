@@ -4,7 +4,7 @@ use prometheus::Registry;
 
 use crate::metrics::{FamilyNames, Metrics};
 use crate::names::{check_label_name, check_namespace};
-use crate::promql::Queries;
+use crate::promql::{latency_threshold, Queries};
 use crate::{dashboard, rules, ConfigError, Objective, RuleOptions};
 
 /// The default latency buckets, in seconds: those of actix-web-prom, so existing dashboards keep
@@ -248,7 +248,7 @@ impl Config {
                 ));
             }
             if !objective.threshold_is_bucket(&self.buckets) {
-                let threshold = objective.latency_target().map_or(0.0, |(t, _)| t);
+                let threshold = latency_threshold(objective);
                 return Err(invalid(format!(
                     "the latency threshold {threshold} s is not one of the buckets {:?}; \
                      Prometheus can only count requests within a bucket bound",

@@ -82,13 +82,7 @@ pub(crate) fn render(queries: &Queries, objectives: &[Objective]) -> String {
                 "{{objective=\"{}\", handler=~\"$handler\"}}",
                 objective.name()
             );
-            let what = match sli {
-                Sli::Errors => "errors".to_owned(),
-                Sli::Latency => format!(
-                    "slower than {} s",
-                    number(objective.latency_target().map_or(0.0, |(t, _)| t))
-                ),
-            };
+            let what = sli.bad_requests(objective, "errors");
             panels.push(timeseries(
                 &format!("{}: burn rate ({what})", objective.name()),
                 "x",

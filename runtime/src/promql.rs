@@ -9,16 +9,15 @@ pub(crate) const ERROR_OUTCOMES: &str = "server_error|panic";
 
 /// The windows recording rules are kept for: those of the multi-window, multi-burn-rate alerts,
 /// and the SLO period over which the remaining budget is read.
-pub(crate) const WINDOWS: [Window; 8] = [
-    Window::new("5m", 5 * 60),
-    Window::new("30m", 30 * 60),
-    Window::new("1h", 60 * 60),
-    Window::new("2h", 2 * 60 * 60),
-    Window::new("6h", 6 * 60 * 60),
-    Window::new("1d", 24 * 60 * 60),
-    Window::new("3d", 3 * 24 * 60 * 60),
-    PERIOD,
-];
+pub(crate) const WINDOWS: [Window; 8] = [M5, M30, H1, H2, H6, D1, D3, PERIOD];
+
+pub(crate) const M5: Window = Window::new("5m", 5 * 60);
+pub(crate) const M30: Window = Window::new("30m", 30 * 60);
+pub(crate) const H1: Window = Window::new("1h", 60 * 60);
+pub(crate) const H2: Window = Window::new("2h", 2 * 60 * 60);
+pub(crate) const H6: Window = Window::new("6h", 6 * 60 * 60);
+pub(crate) const D1: Window = Window::new("1d", 24 * 60 * 60);
+pub(crate) const D3: Window = Window::new("3d", 3 * 24 * 60 * 60);
 
 /// The SLO period: the budget is the share of bad requests allowed over the last 30 days.
 pub(crate) const PERIOD: Window = Window::new("30d", 30 * 24 * 60 * 60);
@@ -50,6 +49,14 @@ impl Sli {
         match self {
             Sli::Errors => "errors",
             Sli::Latency => "latency",
+        }
+    }
+
+    /// What a bad request is, in words: "slower than 0.25 s" for the latency objective.
+    pub(crate) fn bad_requests(self, objective: &Objective, errors: &str) -> String {
+        match self {
+            Sli::Errors => errors.to_owned(),
+            Sli::Latency => format!("slower than {} s", number(latency_threshold(objective))),
         }
     }
 
@@ -125,7 +132,7 @@ impl Queries {
                 format!("({errors} or {requests} * 0)\n/\n{requests}")
             }
             Sli::Latency => {
-                let threshold = objective.latency_target().map_or(0.0, |(t, _)| t);
+                let threshold = latency_threshold(objective);
                 // Both duration families: handlers with their own buckets record into the
                 // custom one, and the threshold is a bucket of either (checked before).
                 let durations = self.duration_families_regex();
@@ -144,6 +151,14 @@ impl Queries {
     fn duration_families_regex(&self) -> String {
         format!("({}|{})", self.names.duration, self.names.custom_duration)
     }
+}
+
+/// The latency threshold in seconds; 0 for an objective without one, which no latency rule or
+/// panel is generated for.
+pub(crate) fn latency_threshold(objective: &Objective) -> f64 {
+    objective
+        .latency_target()
+        .map_or(0.0, |(threshold, _)| threshold)
 }
 
 /// A number as PromQL and YAML print it, without float noise: 12 significant digits.

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::promql::{duration, number, Queries, Sli, Window, WINDOWS};
+use crate::promql::{duration, number, Queries, Sli, Window, D1, D3, H1, H2, H6, M30, M5, WINDOWS};
 use crate::Objective;
 
 /// How [`Config::prometheus_rules_with`](crate::Config::prometheus_rules_with) writes the rules.
@@ -86,7 +86,7 @@ impl RuleOptions {
     }
 
     fn range(&self, window: &Window) -> String {
-        duration(window.seconds / self.time_scale)
+        duration(self.scaled_seconds(window))
     }
 
     fn scaled_seconds(&self, window: &Window) -> u64 {
@@ -96,8 +96,8 @@ impl RuleOptions {
 
 /// One multi-window alert condition: burning `factor` times the budget over both windows.
 struct BurnCondition {
-    long: &'static str,
-    short: &'static str,
+    long: Window,
+    short: Window,
     factor: f64,
 }
 
@@ -116,13 +116,13 @@ const BURN_ALERTS: [BurnAlert; 2] = [
         for_seconds: 2 * 60,
         conditions: [
             BurnCondition {
-                long: "1h",
-                short: "5m",
+                long: H1,
+                short: M5,
                 factor: 14.4,
             },
             BurnCondition {
-                long: "6h",
-                short: "30m",
+                long: H6,
+                short: M30,
                 factor: 6.0,
             },
         ],
@@ -133,25 +133,18 @@ const BURN_ALERTS: [BurnAlert; 2] = [
         for_seconds: 15 * 60,
         conditions: [
             BurnCondition {
-                long: "1d",
-                short: "2h",
+                long: D1,
+                short: H2,
                 factor: 3.0,
             },
             BurnCondition {
-                long: "3d",
-                short: "6h",
+                long: D3,
+                short: H6,
                 factor: 1.0,
             },
         ],
     },
 ];
-
-fn window(name: &str) -> Window {
-    *WINDOWS
-        .iter()
-        .find(|w| w.name == name)
-        .expect("alert windows are among the recorded ones")
-}
 
 /// The rules file for `objectives`, one group per objective.
 pub(crate) fn render(queries: &Queries, objectives: &[Objective], options: &RuleOptions) -> String {
@@ -238,12 +231,12 @@ fn render_alert(
             let threshold = number(c.factor * budget);
             format!(
                 "  (\n    {long}{selector} > {threshold}\n    and\n    {short}{selector} > {threshold}\n  )",
-                long = queries.ratio_record(sli, c.long),
-                short = queries.ratio_record(sli, c.short),
+                long = queries.ratio_record(sli, c.long.name),
+                short = queries.ratio_record(sli, c.short.name),
             )
         })
         .collect();
-    let guard_window = window(alert.conditions[0].long);
+    let guard_window = alert.conditions[0].long;
     let guard = format!(
         "{}{selector} * {} >= {}",
         queries.rate_record(guard_window.name),
@@ -289,15 +282,9 @@ fn render_alert(
         quoted(&format!(
             "{{{{ $value | humanizePercentage }}}} of {{{{ $labels.handler }}}}'s requests are \
              {bad} over the last {long} or {long2} (objective {name}: at most {allowed}% allowed).",
-            bad = match sli {
-                Sli::Errors => "errors (5xx or panics)".to_owned(),
-                Sli::Latency => format!(
-                    "slower than {} s",
-                    number(objective.latency_target().map_or(0.0, |(t, _)| t))
-                ),
-            },
-            long = alert.conditions[0].long,
-            long2 = alert.conditions[1].long,
+            bad = sli.bad_requests(objective, "errors (5xx or panics)"),
+            long = alert.conditions[0].long.name,
+            long2 = alert.conditions[1].long.name,
             allowed = number(budget * 100.0),
         )),
     );
