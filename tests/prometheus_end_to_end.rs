@@ -9,12 +9,10 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
 use std::thread;
 
-use support::prometheus::{require_binary, Prometheus};
+use support::prometheus::{promtool, require_binary, Prometheus};
 use support::{request, wait_until, ExampleServer};
 
 /// Requests sent and counted per (handler, status).
@@ -159,30 +157,6 @@ fn prometheus_scrapes_three_instances_and_counts_exactly_what_was_sent() {
     assert!(in_flight.iter().all(|(_, v)| *v == 0.0), "{in_flight:?}");
 }
 
-/// Runs `promtool check metrics` on `text` and returns its exit status and output.
-fn promtool_check(text: &str) -> (bool, String) {
-    let mut child = Command::new(require_binary("promtool"))
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start promtool");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(text.as_bytes())
-        .expect("write metrics to promtool");
-    let output = child.wait_with_output().expect("promtool finishes");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), report)
-}
-
 fn lint_after_traffic(env: &[(&str, &str)], expect_prefix: &str) {
     let example = ExampleServer::start(env);
     let mut sent = Sent::default();
@@ -192,7 +166,7 @@ fn lint_after_traffic(env: &[(&str, &str)], expect_prefix: &str) {
         text.contains(&format!("{expect_prefix}http_requests_total{{")),
         "configured names in use:\n{text}"
     );
-    let (ok, report) = promtool_check(&text);
+    let (ok, report) = promtool(&std::env::temp_dir(), &["check", "metrics"], &text);
     println!(
         "promtool check metrics ({env:?}): {}",
         if report.is_empty() {

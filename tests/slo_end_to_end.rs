@@ -14,21 +14,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use support::prometheus::{percent_encode, Prometheus};
-use support::{example_binary_named, request, ExampleServer};
-
-/// Runs the `rules` example with `args`, as a user would to write rules.yml or dashboard.json.
-fn generate(args: &[&str]) -> String {
-    let output = std::process::Command::new(example_binary_named("rules"))
-        .args(args)
-        .output()
-        .expect("run the rules example");
-    assert!(
-        output.status.success(),
-        "rules {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
-}
+use support::{request, rules_example, ExampleServer};
 
 /// Alert states of `alertname` per (handler, objective).
 fn alert_states(prometheus: &Prometheus, alertname: &str) -> BTreeSet<(String, String, String)> {
@@ -77,7 +63,7 @@ fn readme_queries() -> Vec<String> {
 #[test]
 fn failing_handler_fires_the_fast_burn_page_and_every_query_is_valid() {
     let service = ExampleServer::start(&[]);
-    let rules = generate(&["--time-scale", "60", "--min-requests", "10"]);
+    let rules = rules_example(&["--time-scale", "60", "--min-requests", "10"]);
     let prometheus = Prometheus::start_with_rules("quickstart", &[service.addr], Some(&rules));
 
     // Healthy traffic for both objectives, then the report backend goes down.
@@ -146,7 +132,7 @@ fn failing_handler_fires_the_fast_burn_page_and_every_query_is_valid() {
 
     // The dashboard's queries: accepted by Prometheus, and each has data.
     let dashboard: serde_json::Value =
-        serde_json::from_str(&generate(&["dashboard"])).expect("dashboard JSON");
+        serde_json::from_str(&rules_example(&["dashboard"])).expect("dashboard JSON");
     let mut checked = 0;
     for panel in dashboard["panels"].as_array().expect("panels") {
         for target in panel["targets"].as_array().into_iter().flatten() {

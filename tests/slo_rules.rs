@@ -5,11 +5,9 @@
 
 mod support;
 
-use std::process::Command;
-
 use actix_web::{test as actix_test, web, App, HttpResponse};
 use handler_metrics::{metered, Config, ConfigError, Metrics, Objective, RuleOptions};
-use support::prometheus::require_binary;
+use support::prometheus::promtool;
 
 const CHECKOUT: Objective = Objective::new("checkout")
     .success_rate(0.999)
@@ -61,21 +59,6 @@ fn checkout_rules(config: Config, options: &RuleOptions) -> String {
         .expect("valid objectives")
 }
 
-/// Runs promtool with `args` in `dir`; its success and what it printed.
-fn promtool(dir: &std::path::Path, args: &[&str]) -> (bool, String) {
-    let output = Command::new(require_binary("promtool"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run promtool");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), report)
-}
-
 fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("handler-metrics-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("create a temporary directory");
@@ -103,7 +86,7 @@ fn promtool_check_rules_accepts_every_variant() {
     for (name, rules) in variants {
         let file = dir.join(format!("{}.yml", name.replace(' ', "-")));
         std::fs::write(&file, &rules).unwrap();
-        let (ok, report) = promtool(&dir, &["check", "rules", file.to_str().unwrap()]);
+        let (ok, report) = promtool(&dir, &["check", "rules", file.to_str().unwrap()], "");
         println!("promtool check rules ({name}): {}", report.trim());
         assert!(ok, "promtool check rules ({name}):\n{report}\n{rules}");
     }
@@ -132,7 +115,7 @@ fn promtool_test_rules_sees_the_right_alerts() {
     let cases =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/promtool/checkout.test.yml");
     std::fs::copy(&cases, dir.join("checkout.test.yml")).unwrap();
-    let (ok, report) = promtool(&dir, &["test", "rules", "checkout.test.yml"]);
+    let (ok, report) = promtool(&dir, &["test", "rules", "checkout.test.yml"], "");
     println!("promtool test rules: {}", report.trim());
     assert!(ok, "promtool test rules failed:\n{report}");
     let _ = std::fs::remove_dir_all(&dir);
@@ -178,15 +161,9 @@ fn shipped_quickstart_rules_and_dashboard_are_current() {
             "examples/generated/quickstart-dashboard.json",
         ),
     ] {
-        let output = Command::new(support::example_binary_named("rules"))
-            .args(args)
-            .env_remove("METRICS_NAMESPACE")
-            .output()
-            .expect("run the rules example");
-        assert!(output.status.success(), "{output:?}");
         let shipped = std::fs::read_to_string(root.join(file)).expect("the shipped file");
         assert!(
-            shipped == String::from_utf8_lossy(&output.stdout),
+            shipped == support::rules_example(args),
             "{file} is stale: regenerate it with `cargo run --example rules -- {} > {file}`",
             args.join(" ")
         );

@@ -210,6 +210,22 @@ pub(crate) fn example_binary_named(name: &str) -> std::path::PathBuf {
     binary
 }
 
+/// The output of the `rules` example run with `args`, as a user runs it to write rules.yml or
+/// dashboard.json, for the default names (no `METRICS_NAMESPACE`, as the quickstart runs here).
+pub(crate) fn rules_example(args: &[&str]) -> String {
+    let output = std::process::Command::new(example_binary_named("rules"))
+        .args(args)
+        .env_remove("METRICS_NAMESPACE")
+        .output()
+        .expect("run the rules example");
+    assert!(
+        output.status.success(),
+        "rules {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
 /// The quickstart example running as a child process on a free loopback port, as users run it.
 /// Killed and reaped when dropped, pass or fail.
 pub(crate) struct ExampleServer {

@@ -1,8 +1,9 @@
 //! A real Prometheus server for the end-to-end tests (Debian's `prometheus` package).
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
 
@@ -148,4 +149,30 @@ pub(crate) fn percent_encode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Runs `promtool` with `args` in `dir`, `stdin` written to its standard input; whether it
+/// succeeded, and everything it printed.
+pub(crate) fn promtool(dir: &Path, args: &[&str], stdin: &str) -> (bool, String) {
+    let mut child = Command::new(require_binary("promtool"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start promtool");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write to promtool");
+    let output = child.wait_with_output().expect("promtool finishes");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), report)
 }
