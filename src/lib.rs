@@ -31,28 +31,50 @@
 /// assert_eq!(testing::handler("get_user").endpoint("/users/{id}").status(200).requests(), 1);
 /// # });
 /// ```
-pub use handler_metrics_macros::metered;
 #[cfg(feature = "actix")]
-pub use handler_metrics_runtime::actix;
+pub use handler_metrics_macros::metered;
 pub use handler_metrics_runtime::testing;
 pub use handler_metrics_runtime::{
-    method_label, Config, ConfigError, ExpositionError, FamilyNames, Metrics, Objective, Outcome,
-    RuleOptions, CONTENT_TYPE, DEFAULT_BUCKETS, IN_FLIGHT_LABELS, OTHER_METHOD, REQUEST_LABELS,
-    RESERVED_LABELS, UNMATCHED_ENDPOINT,
+    method_label, Config, ConfigError, ExpositionError, FamilyNames, HandlerSite, Metrics,
+    Objective, Outcome, Recording, RuleOptions, CONTENT_TYPE, DEFAULT_BUCKETS, IN_FLIGHT_LABELS,
+    OTHER_METHOD, REQUEST_LABELS, RESERVED_LABELS, UNMATCHED_ENDPOINT,
 };
+
+/// actix-web 4 (feature `actix`, on by default): the `#[metered]` attribute and the `/metrics`
+/// route.
+#[cfg(feature = "actix")]
+pub mod actix {
+    pub use handler_metrics_macros::metered;
+    pub use handler_metrics_runtime::actix::{metrics, metrics_at};
+}
+
+/// axum 0.8 (feature `axum`): the `#[metered]` attribute and the `/metrics` router.
+///
+/// # Examples
+///
+/// ```
+/// use axum::{extract::Path, routing::get, Router};
+/// use handler_metrics::axum::metered;
+///
+/// #[metered]
+/// async fn get_user(Path(id): Path<u32>) -> String {
+///     format!("user {id}")
+/// }
+///
+/// let app: Router = Router::new()
+///     .route("/users/{id}", get(get_user))
+///     .merge(handler_metrics::axum::metrics());
+/// # let _ = app;
+/// ```
+#[cfg(feature = "axum")]
+pub mod axum {
+    pub use handler_metrics_macros::metered_axum as metered;
+    pub use handler_metrics_runtime::axum::{metrics, metrics_at};
+}
 
 /// What the code `#[metered]` generates refers to, by absolute path. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use handler_metrics_runtime::__private::assert_objective;
+    pub use handler_metrics_runtime::__private::*;
     pub use handler_metrics_runtime::{HandlerSite, Objective};
-
-    /// The actix-web side of the generated wrapper.
-    #[cfg(feature = "actix")]
-    pub mod actix {
-        pub use ::std::boxed::Box;
-        pub use ::std::future::Future;
-        pub use handler_metrics_runtime::__private::actix_web::{Handler, HttpResponse};
-        pub use handler_metrics_runtime::actix::{serve, UnextractedRequest};
-    }
 }

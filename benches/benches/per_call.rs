@@ -17,7 +17,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use handler_metrics::__private::HandlerSite;
+use handler_metrics::HandlerSite;
 use prometheus::{Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts};
 
 const LABELS: [&str; 5] = ["/users/{id}", "GET", "200", "get_user", "success"];
@@ -90,7 +90,7 @@ fn autometrics_handler() -> u64 {
 static SITE: HandlerSite = HandlerSite::new("get_user", &[], &[]);
 
 fn metered_call() -> u64 {
-    let recording = SITE.enter(Some("/users/{id}"), "GET");
+    let recording = handler_metrics::Metrics::global().begin(&SITE, Some("/users/{id}"), "GET");
     let result = handler_body();
     recording.finish(200);
     result

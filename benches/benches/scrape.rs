@@ -9,7 +9,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use handler_metrics::__private::HandlerSite;
+use handler_metrics::HandlerSite;
 use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
 
 const SERIES: usize = 200;
@@ -41,7 +41,7 @@ fn scrape(c: &mut Criterion) {
             let labels = [endpoint.as_str(), "GET", status_text.as_str(), site.name(), "success"];
             requests.with_label_values(&labels).inc();
             duration.with_label_values(&labels).observe(0.042);
-            site.enter(Some(&endpoint), "GET").finish(status);
+            handler_metrics::Metrics::global().begin(site, Some(&endpoint), "GET").finish(status);
         }
     }
 

@@ -1,101 +1,104 @@
 //! Parsing the annotated item into a [`Handler`].
+//!
+//! The function's body is kept as the tokens it was written with, unparsed, as
+//! tracing-attributes does: a syntax error in a body is then rustc's own one error, not also an
+//! error of this attribute about the whole item.
 
-use proc_macro2::TokenStream;
-use syn::{Attribute, Block, Item, ItemFn, Signature, Visibility};
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use syn::parse::{Parse, ParseStream};
+use syn::{Attribute, Item, Signature, Visibility};
 
-/// The annotated function, with its attributes sorted by where they belong in the expansion.
+use crate::framework::Framework;
+
+/// The annotated function: its attributes, visibility and signature parsed, its body not.
 pub(crate) struct Handler {
-    /// Attributes that stay on the function actix registers: route macros (`#[get]`, `#[route]`,
-    /// ...), docs, `cfg`, `deprecated`, `must_use`, and lint levels.
-    pub(crate) outer_attrs: Vec<Attribute>,
-    /// Attributes that stay on the user's own function: everything else (`#[tracing::instrument]`,
-    /// `#[inline]`, lint levels, ...), so they see the original signature and body.
-    pub(crate) inner_attrs: Vec<Attribute>,
-    /// Every attribute as written, in order, for checks that look at all of them.
+    /// Every attribute as written, in order.
     pub(crate) attrs: Vec<Attribute>,
     pub(crate) vis: Visibility,
     pub(crate) sig: Signature,
-    pub(crate) block: Box<Block>,
+    /// The `{ ... }` of the body, as written.
+    pub(crate) body: TokenStream,
 }
 
 /// Where an attribute of the user's function goes in the expansion.
-enum Placement {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Placement {
+    /// On the item the framework registers: its routing macros, docs, `cfg`, `deprecated`,
+    /// `must_use`.
     Outer,
+    /// On the user's own function, so that it sees the original signature and body:
+    /// `#[tracing::instrument]`, `#[inline]`, everything else.
     Inner,
+    /// On both: lint levels.
     Both,
-}
-
-/// actix-web's routing macros, written bare (`#[get(..)]`) or through actix-web's own crates
-/// (`#[actix_web::get(..)]`): they must see the function actix calls. `#[fastrace::trace]` and
-/// the like are not routing macros and stay on the user's function.
-const ROUTE_MACROS: &[&str] = &[
-    "get", "post", "put", "delete", "head", "connect", "options", "trace", "patch", "query",
-    "route", "routes",
-];
-
-fn placement(attr: &Attribute) -> Placement {
-    let path = attr.path();
-    let Some(last) = path.segments.last() else {
-        return Placement::Inner;
-    };
-    let name = last.ident.to_string();
-    let from_actix = path.segments.len() == 1
-        || path
-            .segments
-            .first()
-            .is_some_and(|first| first.ident == "actix_web" || first.ident == "actix_web_codegen");
-    match name.as_str() {
-        _ if from_actix && ROUTE_MACROS.contains(&name.as_str()) => Placement::Outer,
-        "doc" | "cfg" | "cfg_attr" | "deprecated" | "must_use" if path.segments.len() == 1 => {
-            Placement::Outer
-        }
-        "allow" | "warn" | "deny" | "forbid" if path.segments.len() == 1 => Placement::Both,
-        _ => Placement::Inner,
-    }
 }
 
 impl Handler {
     /// Parses the item; anything but a function is an error on its keyword.
     pub(crate) fn parse(item: TokenStream) -> syn::Result<Handler> {
-        let function = match syn::parse2::<Item>(item.clone()) {
-            Ok(Item::Fn(function)) => function,
-            Ok(other) => return Err(not_a_function(&other)),
-            Err(_) => {
-                return Err(syn::Error::new_spanned(
-                    item,
-                    "`#[metered]` can only be applied to an `async fn` handler",
-                ))
-            }
-        };
-        Ok(Handler::from_fn(function))
+        syn::parse2::<Handler>(item.clone()).map_err(|_| match syn::parse2::<Item>(item.clone()) {
+            Ok(other) => not_a_function(&other),
+            Err(_) => syn::Error::new_spanned(
+                item,
+                "`#[metered]` can only be applied to an `async fn` handler",
+            ),
+        })
     }
 
-    fn from_fn(function: ItemFn) -> Handler {
-        let mut outer_attrs = Vec::new();
-        let mut inner_attrs = Vec::new();
-        for attr in function.attrs.iter().cloned() {
-            match placement(&attr) {
-                Placement::Outer => outer_attrs.push(attr),
-                Placement::Inner => inner_attrs.push(attr),
+    /// Where `attr` goes in the expansion for `framework`.
+    pub(crate) fn placement(framework: Framework, attr: &Attribute) -> Placement {
+        let path = attr.path();
+        if (framework.facts().is_route_macro)(path) {
+            return Placement::Outer;
+        }
+        let Some(name) = path.get_ident().map(ToString::to_string) else {
+            return Placement::Inner;
+        };
+        match name.as_str() {
+            "doc" | "cfg" | "cfg_attr" | "deprecated" | "must_use" => Placement::Outer,
+            "allow" | "warn" | "deny" | "forbid" => Placement::Both,
+            _ => Placement::Inner,
+        }
+    }
+
+    /// The attributes that go `outer` and `inner`, in their order.
+    pub(crate) fn split_attrs(&self, framework: Framework) -> (Vec<&Attribute>, Vec<&Attribute>) {
+        let mut outer = Vec::new();
+        let mut inner = Vec::new();
+        for attr in &self.attrs {
+            match Handler::placement(framework, attr) {
+                Placement::Outer => outer.push(attr),
+                Placement::Inner => inner.push(attr),
                 Placement::Both => {
-                    outer_attrs.push(attr.clone());
-                    inner_attrs.push(attr);
+                    outer.push(attr);
+                    inner.push(attr);
                 }
             }
         }
-        Handler {
-            outer_attrs,
-            inner_attrs,
-            attrs: function.attrs,
-            vis: function.vis,
-            sig: function.sig,
-            block: function.block,
-        }
+        (outer, inner)
     }
 
     /// The `handler` label when no `name` is given: the function's name, without `r#`.
     pub(crate) fn default_name(&self) -> String {
         syn::ext::IdentExt::unraw(&self.sig.ident).to_string()
+    }
+}
+
+impl Parse for Handler {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis = input.parse()?;
+        let sig = input.parse()?;
+        let body = braced_body(input.parse::<TokenTree>()?)?;
+        if !input.is_empty() {
+            return Err(input.error("unexpected tokens after the function"));
+        }
+        Ok(Handler {
+            attrs,
+            vis,
+            sig,
+            body,
+        })
     }
 }
 
@@ -126,42 +129,72 @@ fn tokens(t: &impl quote::ToTokens) -> TokenStream {
     t.to_token_stream()
 }
 
+/// The `{ ... }` of a body, also when a `macro_rules!` passed it as a `$body:block` (wrapped in
+/// an invisible group).
+fn braced_body(tree: TokenTree) -> syn::Result<TokenStream> {
+    match tree {
+        TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
+            Ok(TokenTree::Group(group).into())
+        }
+        TokenTree::Group(group) if group.delimiter() == Delimiter::None => {
+            let mut inner = group.stream().into_iter();
+            match (inner.next(), inner.next()) {
+                (Some(only), None) => braced_body(only),
+                _ => Err(syn::Error::new(group.span(), "expected a function body")),
+            }
+        }
+        other => Err(syn::Error::new(other.span(), "expected a function body")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn place(attr: &str) -> &'static str {
-        let item: ItemFn = syn::parse_str(&format!("{attr}\nasync fn f() {{}}")).unwrap();
-        match placement(&item.attrs[0]) {
-            Placement::Outer => "outer",
-            Placement::Inner => "inner",
-            Placement::Both => "both",
-        }
+    fn place(framework: Framework, attr: &str) -> Placement {
+        let item: syn::ItemFn = syn::parse_str(&format!("{attr}\nasync fn f() {{}}")).unwrap();
+        Handler::placement(framework, &item.attrs[0])
     }
 
     #[test]
-    fn routing_macros_stay_on_the_registered_function() {
-        assert_eq!(place(r#"#[get("/")]"#), "outer");
-        assert_eq!(place(r#"#[actix_web::post("/")]"#), "outer");
-        assert_eq!(place(r#"#[route("/", method = "GET")]"#), "outer");
-        assert_eq!(place("#[actix_web::routes]"), "outer");
-        assert_eq!(place(r#"#[trace("/")]"#), "outer");
+    fn routing_macros_stay_on_the_registered_item() {
+        assert_eq!(place(Framework::Actix, r#"#[get("/")]"#), Placement::Outer);
+        assert_eq!(
+            place(Framework::Actix, r#"#[actix_web::post("/")]"#),
+            Placement::Outer
+        );
+        assert_eq!(
+            place(Framework::Actix, "#[actix_web::routes]"),
+            Placement::Outer
+        );
+        // axum has no routing attributes: a `get` attribute is someone else's.
+        assert_eq!(place(Framework::Axum, r#"#[get("/")]"#), Placement::Inner);
     }
 
     #[test]
     fn other_attributes_stay_on_the_users_function() {
-        assert_eq!(place("#[tracing::instrument]"), "inner");
-        assert_eq!(place("#[fastrace::trace]"), "inner");
-        assert_eq!(place("#[inline]"), "inner");
-        assert_eq!(place("#[expect(unused)]"), "inner");
+        for framework in [Framework::Actix, Framework::Axum] {
+            assert_eq!(place(framework, "#[tracing::instrument]"), Placement::Inner);
+            assert_eq!(place(framework, "#[fastrace::trace]"), Placement::Inner);
+            assert_eq!(place(framework, "#[inline]"), Placement::Inner);
+            assert_eq!(place(framework, "#[expect(unused)]"), Placement::Inner);
+        }
     }
 
     #[test]
     fn docs_and_cfg_go_outside_lint_levels_go_to_both() {
-        assert_eq!(place("/// docs"), "outer");
-        assert_eq!(place("#[cfg(test)]"), "outer");
-        assert_eq!(place("#[deprecated]"), "outer");
-        assert_eq!(place("#[allow(unused)]"), "both");
-        assert_eq!(place("#[deny(warnings)]"), "both");
+        for framework in [Framework::Actix, Framework::Axum] {
+            assert_eq!(place(framework, "/// docs"), Placement::Outer);
+            assert_eq!(place(framework, "#[cfg(test)]"), Placement::Outer);
+            assert_eq!(place(framework, "#[deprecated]"), Placement::Outer);
+            assert_eq!(place(framework, "#[allow(unused)]"), Placement::Both);
+            assert_eq!(place(framework, "#[deny(warnings)]"), Placement::Both);
+        }
+    }
+
+    #[test]
+    fn a_body_is_kept_as_written_even_when_it_does_not_parse() {
+        let handler = Handler::parse(quote::quote!(async fn f() { let = ; })).unwrap();
+        assert_eq!(handler.body.to_string(), "{ let = ; }");
     }
 }

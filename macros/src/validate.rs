@@ -4,12 +4,12 @@
 use syn::FnArg;
 
 use crate::args::Args;
+use crate::framework::Framework;
 use crate::handler::Handler;
 
-/// The most extractor arguments actix-web's `Handler` and `FromRequest` tuple impls accept.
-const MAX_EXTRACTORS: usize = 16;
-
-/// Label names the crate sets itself or Prometheus reserves.
+/// Label names the crate sets itself or Prometheus reserves. The runtime has the same list
+/// (`RESERVED_LABELS` in `runtime/src/vocabulary/names.rs`); `tests/macro_and_runtime_agree.rs`
+/// fails when they differ.
 const RESERVED_LABELS: [&str; 8] = [
     "endpoint",
     "method",
@@ -42,15 +42,17 @@ impl Errors {
     }
 }
 
-pub(crate) fn validate(args: &Args, handler: &Handler) -> syn::Result<()> {
+pub(crate) fn validate(framework: Framework, args: &Args, handler: &Handler) -> syn::Result<()> {
     let mut errors = Errors::default();
-    check_signature(handler, &mut errors);
+    check_signature(framework, handler, &mut errors);
     check_attributes(handler, &mut errors);
     check_args(args, &mut errors);
     errors.finish()
 }
 
-fn check_signature(handler: &Handler, errors: &mut Errors) {
+fn check_signature(framework: Framework, handler: &Handler, errors: &mut Errors) {
+    let facts = framework.facts();
+    let framework_name = facts.name;
     let sig = &handler.sig;
     if let Some(constness) = &sig.constness {
         errors.spanned(
@@ -67,7 +69,9 @@ fn check_signature(handler: &Handler, errors: &mut Errors) {
     if let Some(unsafety) = &sig.unsafety {
         errors.spanned(
             unsafety,
-            "`#[metered]` cannot be applied to an `unsafe fn`, actix-web cannot call it",
+            format!(
+                "`#[metered]` cannot be applied to an `unsafe fn`, {framework_name} cannot call it"
+            ),
         );
     }
     if sig.asyncness.is_none() && sig.constness.is_none() && sig.abi.is_none() {
@@ -89,18 +93,27 @@ fn check_signature(handler: &Handler, errors: &mut Errors) {
         if let FnArg::Receiver(receiver) = input {
             errors.spanned(
                 receiver.self_token,
-                "`#[metered]` handlers cannot take `self`: actix-web handlers are free functions whose arguments are extractors",
+                format!("`#[metered]` handlers cannot take `self`: {framework_name} handlers are free functions whose arguments are extractors"),
             );
         }
+        if let FnArg::Typed(typed) = input {
+            if let syn::Type::ImplTrait(impl_trait) = &*typed.ty {
+                errors.spanned(
+                    impl_trait,
+                    "`#[metered]` does not support `impl Trait` arguments, which make a handler generic; name the extractor type",
+                );
+            }
+        }
     }
-    if sig.inputs.len() > MAX_EXTRACTORS {
-        let extra: Vec<&FnArg> = sig.inputs.iter().skip(MAX_EXTRACTORS).collect();
+    let max = facts.max_args;
+    if sig.inputs.len() > max {
+        let extra: Vec<&FnArg> = sig.inputs.iter().skip(max).collect();
         errors.spanned(
             quote::quote!(#(#extra)*),
             format!(
-                "too many extractor arguments: actix-web handlers take at most {MAX_EXTRACTORS}, this one takes {}; \
-                 group some into a tuple extractor or a struct implementing `FromRequest`",
-                sig.inputs.len()
+                "too many extractor arguments: {framework_name} handlers take at most {max}, this one takes {}; {}",
+                sig.inputs.len(),
+                facts.group_args,
             ),
         );
     }

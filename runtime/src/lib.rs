@@ -1,73 +1,92 @@
 //! The runtime of [handler-metrics](https://docs.rs/handler-metrics): series storage, the
-//! per-request hot path, configuration, exposition, and the actix-web integration.
+//! per-request hot path, configuration and exposition, the SLO tooling, and the actix-web and
+//! axum integrations.
 //!
-//! Use it through the `handler-metrics` crate, which re-exports everything here next to the
-//! `#[metered]` attribute. The pieces, one per module:
+//! Use it through the `handler-metrics` crate, which re-exports its public API next to the
+//! `#[metered]` attributes. The layers, one folder each, imports pointing down only:
 //!
-//! - [`Config`]: optional start-up configuration (namespace, buckets, constant labels, registry),
-//!   validated into a [`ConfigError`] instead of failing later.
-//! - [`Metrics`]: the installed configuration and the series, registered in a
-//!   `prometheus::Registry` as ordinary collectors.
-//! - [`HandlerSite`] and [`Recording`]: the static each annotated handler owns and the guard that
-//!   records one request on every exit path (the hot path lives in one module, `recording`).
-//! - [`Outcome`]: the `outcome` label.
-//! - [`Objective`]: service-level objectives, from which [`Config::prometheus_rules`] and
-//!   [`Config::grafana_dashboard`] generate alerting rules and a dashboard.
-//! - [`testing`]: read a series' value in tests without parsing text.
-//! - [`actix`] (feature `actix`, default): the `/metrics` route and the request wrapper.
+//! | layer | what | imports |
+//! |---|---|---|
+//! | `frameworks/` | [`actix`] (feature `actix`, default) and [`axum`] (feature `axum`): translate a request into the neutral calls, serve `/metrics` | everything below |
+//! | `registry/` | [`Config`], [`ConfigError`], [`Metrics`] (the installed configuration, registered in a `prometheus::Registry`), the text exposition | hot path, SLO tooling, vocabulary |
+//! | `slo/` | rules and dashboard generated from [`Objective`]s ([`Config::prometheus_rules`], [`Config::grafana_dashboard`], [`RuleOptions`]) | vocabulary |
+//! | `hot_path/` | [`HandlerSite`], [`Recording`] and the series they write: what runs per request | vocabulary |
+//! | `vocabulary/` | label and family names, [`Outcome`], [`Objective`] | nothing |
+//!
+//! [`testing`] reads recorded values in tests without parsing text.
 //!
 //! # Examples
 //!
 //! ```
-//! use handler_metrics_runtime::{testing, HandlerSite};
+//! use handler_metrics_runtime::{testing, HandlerSite, Metrics};
 //!
 //! static SITE: HandlerSite = HandlerSite::new("crate_example", &[], &[]);
-//! SITE.enter(Some("/health"), "GET").finish(200);
+//! Metrics::global().begin(&SITE, Some("/health"), "GET").finish(200);
 //! assert_eq!(testing::handler("crate_example").status(200).requests(), 1);
 //! ```
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-#[cfg(feature = "actix")]
-pub mod actix;
-mod append_only;
-mod clock;
-mod config;
-mod dashboard;
-mod error;
-mod exposition;
-mod metrics;
-mod names;
-mod objective;
-mod outcome;
-mod promql;
-mod recording;
-mod rules;
-mod series;
-mod shards;
-mod site;
+mod frameworks;
+mod hot_path;
+mod registry;
+mod slo;
 pub mod testing;
+mod vocabulary;
 
-pub use config::{Config, DEFAULT_BUCKETS};
-pub use error::ConfigError;
-pub use exposition::{ExpositionError, CONTENT_TYPE};
-pub use metrics::{FamilyNames, Metrics};
-pub use names::{
-    method_label, IN_FLIGHT_LABELS, OTHER_METHOD, REQUEST_LABELS, RESERVED_LABELS,
+pub use hot_path::recording::Recording;
+pub use hot_path::site::HandlerSite;
+pub use registry::config::{Config, DEFAULT_BUCKETS};
+pub use registry::error::ConfigError;
+pub use registry::exposition::{ExpositionError, CONTENT_TYPE};
+pub use registry::metrics::Metrics;
+pub use slo::rules::RuleOptions;
+pub use vocabulary::names::{
+    method_label, FamilyNames, IN_FLIGHT_LABELS, OTHER_METHOD, REQUEST_LABELS, RESERVED_LABELS,
     UNMATCHED_ENDPOINT,
 };
-pub use objective::Objective;
-pub use outcome::Outcome;
-pub use recording::Recording;
-pub use rules::RuleOptions;
-pub use site::HandlerSite;
+pub use vocabulary::objective::Objective;
+pub use vocabulary::outcome::Outcome;
 
-/// Re-exports for the code `#[metered]` generates. Not public API.
+/// actix-web integration (feature `actix`, on by default): the `/metrics` route.
+///
+/// The attribute is `handler_metrics::actix::metered` (also `handler_metrics::metered`).
+#[cfg(feature = "actix")]
+pub mod actix {
+    pub use crate::frameworks::actix::{metrics, metrics_at};
+}
+
+/// axum 0.8 integration (feature `axum`): the `/metrics` router.
+///
+/// The attribute is `handler_metrics::axum::metered`.
+#[cfg(feature = "axum")]
+pub mod axum {
+    pub use crate::frameworks::axum::{metrics, metrics_at};
+}
+
+/// What the code `#[metered]` generates refers to, through the facade's `__private`. Not public
+/// API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
-    #[cfg(feature = "actix")]
-    pub use ::actix_web;
+    pub use crate::vocabulary::objective::assert_objective;
 
-    pub use crate::objective::assert_objective;
+    /// The actix-web side of the generated wrapper.
+    #[cfg(feature = "actix")]
+    pub mod actix {
+        pub use crate::frameworks::actix::{serve, BoxedHandler, UnextractedRequest};
+        pub use ::actix_web::{Handler, HttpResponse};
+        pub use ::std::boxed::Box;
+        pub use ::std::future::Future;
+    }
+
+    /// The axum side of the generated handler.
+    #[cfg(feature = "axum")]
+    pub mod axum {
+        pub use crate::frameworks::axum::{serve, HandlerFuture, MeteredFuture};
+        pub use ::axum::extract::{FromRequest, FromRequestParts, Request};
+        pub use ::axum::handler::Handler;
+        pub use ::core::clone::Clone;
+        pub use ::core::marker::{Send, Sync};
+    }
 }

@@ -1,7 +1,8 @@
 //! Reading recorded values in tests, without parsing the exposition text.
 
-use crate::series::{RouteSeries, StatusSeries};
-use crate::{Metrics, Outcome};
+use crate::hot_path::series::{RouteSeries, StatusSeries};
+use crate::registry::metrics::Metrics;
+use crate::vocabulary::outcome::Outcome;
 
 /// Starts a query over the series of the handler labelled `handler`.
 ///
@@ -14,10 +15,10 @@ use crate::{Metrics, Outcome};
 /// # Examples
 ///
 /// ```
-/// use handler_metrics_runtime::{testing, HandlerSite, Outcome};
+/// use handler_metrics_runtime::{testing, HandlerSite, Metrics, Outcome};
 ///
 /// static SITE: HandlerSite = HandlerSite::new("testing_example", &[], &[]);
-/// SITE.enter(Some("/users/{id}"), "GET").finish(404);
+/// Metrics::global().begin(&SITE, Some("/users/{id}"), "GET").finish(404);
 ///
 /// let query = testing::handler("testing_example").endpoint("/users/{id}").status(404);
 /// assert_eq!(query.requests(), 1);

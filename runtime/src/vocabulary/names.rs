@@ -1,7 +1,8 @@
 //! Label and metric names: the fixed ones this crate emits and the rules user-chosen ones obey.
 //!
-//! The macro crate checks the same rules at compile time; these are the run-time half, used by
-//! [`Config`](crate::Config).
+//! The macro crate checks the same rules at compile time (`macros/src/validate.rs`); these are
+//! the run-time half, used by [`Config`](crate::Config). `tests/macro_and_runtime_agree.rs`
+//! fails when the two differ.
 
 /// The label names every request series carries, in exposition order.
 ///
@@ -39,6 +40,53 @@ pub const RESERVED_LABELS: [&str; 8] = [
     "le",
     "quantile",
 ];
+
+/// The full names of the metric families, after the namespace is applied.
+///
+/// # Examples
+///
+/// ```
+/// use handler_metrics_runtime::FamilyNames;
+///
+/// let names = FamilyNames::new(Some("api"));
+/// assert_eq!(names.requests_total, "api_http_requests_total");
+/// assert_eq!(FamilyNames::new(None).in_flight, "http_requests_in_flight");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyNames {
+    /// Counter of requests: `http_requests_total`.
+    pub requests_total: String,
+    /// Histogram of durations with the configured buckets: `http_requests_duration_seconds`.
+    pub duration: String,
+    /// Histogram of durations of handlers with their own `buckets`:
+    /// `http_requests_custom_duration_seconds`.
+    pub custom_duration: String,
+    /// Gauge of requests being served: `http_requests_in_flight`.
+    pub in_flight: String,
+}
+
+impl FamilyNames {
+    /// The family names under an optional namespace.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let names = handler_metrics_runtime::FamilyNames::new(None);
+    /// assert_eq!(names.duration, "http_requests_duration_seconds");
+    /// ```
+    pub fn new(namespace: Option<&str>) -> Self {
+        let name = |base: &str| match namespace {
+            Some(ns) => format!("{ns}_{base}"),
+            None => base.to_owned(),
+        };
+        FamilyNames {
+            requests_total: name("http_requests_total"),
+            duration: name("http_requests_duration_seconds"),
+            custom_duration: name("http_requests_custom_duration_seconds"),
+            in_flight: name("http_requests_in_flight"),
+        }
+    }
+}
 
 /// The `endpoint` value of a request no route template matched (e.g. a default service).
 ///

@@ -8,7 +8,10 @@ use std::pin::Pin;
 
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse, Resource, Responder};
 
-use crate::{HandlerSite, Metrics, Recording, CONTENT_TYPE};
+use crate::hot_path::recording::Recording;
+use crate::hot_path::site::HandlerSite;
+use crate::registry::exposition::CONTENT_TYPE;
+use crate::registry::metrics::Metrics;
 
 /// The exposition route at `GET /metrics`: everything in the configured registry, in the text
 /// format. Add it to the `App` with `.service(...)`.
@@ -68,7 +71,6 @@ async fn expose() -> HttpResponse {
 /// request at once (this never fails), and [`serve`] then runs the real extraction inside the
 /// recording, so that a rejection is counted as the handler's response. The payload is taken
 /// untouched, so extraction sees exactly what actix would have given it.
-#[doc(hidden)]
 pub struct UnextractedRequest {
     request: HttpRequest,
     payload: Payload,
@@ -90,7 +92,6 @@ impl FromRequest for UnextractedRequest {
 /// The user's handler, called with its extracted arguments, its future boxed. Boxing is what
 /// keeps [`serve`] generic over the argument and output types only (shared by every handler of
 /// the same signature) instead of being compiled again for each handler.
-#[doc(hidden)]
 pub type BoxedHandler<Args, Output> = fn(Args) -> Pin<Box<dyn Future<Output = Output>>>;
 
 /// Serves one request the way actix-web's own handler service does — extract the arguments,
@@ -100,7 +101,6 @@ pub type BoxedHandler<Args, Output> = fn(Args) -> Pin<Box<dyn Future<Output = Ou
 /// its extractors reject, and turning the output into a response here is what gives the exact
 /// status for every `Responder`. The response, its headers and the error it carries are the ones
 /// actix would have produced.
-#[doc(hidden)]
 pub async fn serve<Args, Output>(
     site: &'static HandlerSite,
     unextracted: UnextractedRequest,
@@ -129,10 +129,23 @@ where
 /// The recording's start, kept out of line so that the instantiations of [`serve`] stay small.
 #[inline(never)]
 fn begin(site: &'static HandlerSite, request: &HttpRequest) -> Recording {
-    site.enter(
-        request.match_pattern().as_deref(),
+    Metrics::global().begin(
+        site,
+        route_template(request).as_deref(),
         request.method().as_str(),
     )
+}
+
+/// The template of the resource that routed `request`, or `None` when a default service serves
+/// it. Routing consumes the path of the resource it picks; a default service gets a request
+/// whose path is not consumed to the end, even when a resource's template matches the path but
+/// its guard refused the request (`match_pattern()` alone would then name that resource).
+fn route_template(request: &HttpRequest) -> Option<String> {
+    if request.match_info().unprocessed().is_empty() {
+        request.match_pattern()
+    } else {
+        None
+    }
 }
 
 /// The recording's end, out of line for the same reason as [`begin`].

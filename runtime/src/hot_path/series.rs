@@ -1,17 +1,20 @@
 //! The series and their storage. Creating one is the cold path, run once per (handler, endpoint,
 //! method) and once per (handler, endpoint, method, status, outcome); the hot path
-//! ([`recording`](crate::recording)) only finds them and adds to their sharded counts.
+//! ([`recording`](crate::hot_path::recording)) only finds them and adds to their sharded counts.
 
-use crate::append_only::AppendOnly;
-use crate::exposition::render_labels;
-use crate::names::check_label_name;
-use crate::shards::Sharded;
-use crate::{HandlerSite, Metrics, Outcome};
+use std::sync::OnceLock;
+
+use crate::hot_path::append_only::AppendOnly;
+use crate::hot_path::shards::Sharded;
+use crate::hot_path::site::HandlerSite;
+use crate::hot_path::store::Store;
+use crate::vocabulary::names::check_label_name;
+use crate::vocabulary::outcome::Outcome;
 
 /// The series of one handler reached through one route template with one method.
 pub(crate) struct RouteSeries {
     pub(crate) site: &'static HandlerSite,
-    pub(crate) metrics: &'static Metrics,
+    pub(crate) store: &'static Store,
     pub(crate) endpoint: Box<str>,
     pub(crate) method: &'static str,
     /// Requests entered; in flight = entered − finished (finished = the histograms' counts).
@@ -20,8 +23,8 @@ pub(crate) struct RouteSeries {
     statuses: AppendOnly<StatusSeries>,
     /// Labels of the in-flight gauge, sorted by name.
     pub(crate) in_flight_labels: Vec<(String, String)>,
-    /// The same, rendered for the text format, with the registry's common labels.
-    pub(crate) in_flight_label_text: String,
+    /// The same, rendered for the text format by the exposition at its first scrape.
+    pub(crate) in_flight_label_text: OnceLock<String>,
 }
 
 /// One (status, outcome) of a route series: a histogram whose count is also the request counter.
@@ -38,8 +41,8 @@ pub(crate) struct StatusSeries {
     pub(crate) custom_buckets: bool,
     /// Labels of the counter and histogram, sorted by name.
     pub(crate) labels: Vec<(String, String)>,
-    /// The same, rendered for the text format, with the registry's common labels.
-    pub(crate) label_text: String,
+    /// The same, rendered for the text format by the exposition at its first scrape.
+    pub(crate) label_text: OnceLock<String>,
     /// The bounds as written in `le`.
     pub(crate) bound_texts: Box<[String]>,
 }
@@ -58,17 +61,17 @@ impl RouteSeries {
     /// so they are leaked rather than counted.
     pub(crate) fn find_or_create(
         site: &'static HandlerSite,
-        metrics: &'static Metrics,
+        store: &'static Store,
         endpoint: &str,
         method: &'static str,
     ) -> &'static RouteSeries {
         let route = site.routes.find_or_insert(
             |r| r.method == method && &*r.endpoint == endpoint,
             || {
-                warn_about_objective(site, metrics);
+                warn_about_objective(site, store);
                 let in_flight_labels = series_labels(
                     site,
-                    metrics,
+                    store,
                     &[
                         ("endpoint", endpoint),
                         ("method", method),
@@ -77,18 +80,17 @@ impl RouteSeries {
                 );
                 RouteSeries {
                     site,
-                    metrics,
+                    store,
                     endpoint: endpoint.into(),
                     method,
                     entered: Sharded::new(1),
                     statuses: AppendOnly::new(),
-                    in_flight_label_text: render_labels(&in_flight_labels, metrics),
+                    in_flight_label_text: OnceLock::new(),
                     in_flight_labels,
                 }
             },
         );
-        metrics
-            .shared
+        store
             .routes
             .find_or_insert(|r| std::ptr::eq(*r, route), || route);
         route
@@ -128,7 +130,7 @@ impl RouteSeries {
         let status_text = status.to_string();
         let labels = series_labels(
             self.site,
-            self.metrics,
+            self.store,
             &[
                 ("endpoint", &self.endpoint),
                 ("method", self.method),
@@ -141,12 +143,12 @@ impl RouteSeries {
         let bounds: Box<[f64]> = if custom_buckets {
             self.site.buckets.into()
         } else {
-            self.metrics.shared.buckets.clone().into()
+            self.store.buckets.clone().into()
         };
         let bounds_nanos = bounds.iter().map(|b| (b * 1e9).round() as u64).collect();
         let bound_texts = bounds.iter().map(f64::to_string).collect();
         StatusSeries {
-            label_text: render_labels(&labels, self.metrics),
+            label_text: OnceLock::new(),
             bound_texts,
             status,
             outcome,
@@ -204,29 +206,29 @@ impl StatusSeries {
 /// standard error: a latency threshold that is not one of the configured buckets (the handler's
 /// own are checked at compile time), and an objective the installed configuration does not
 /// declare, or declares with other targets, so that rules generated from it do not match.
-fn warn_about_objective(site: &HandlerSite, metrics: &Metrics) {
-    for warning in objective_warnings(site, metrics) {
+fn warn_about_objective(site: &HandlerSite, store: &Store) {
+    for warning in objective_warnings(site, store) {
         eprintln!("handler-metrics: handler `{}`: {warning}", site.name);
     }
 }
 
-fn objective_warnings(site: &HandlerSite, metrics: &Metrics) -> Vec<String> {
+fn objective_warnings(site: &HandlerSite, store: &Store) -> Vec<String> {
     let mut warnings = Vec::new();
     let Some(objective) = site.objective else {
         return warnings;
     };
     let name = objective.name();
-    if !site.has_custom_buckets() && !objective.threshold_is_bucket(&metrics.shared.buckets) {
+    if !site.has_custom_buckets() && !objective.threshold_is_bucket(&store.buckets) {
         warnings.push(format!(
             "the latency threshold of objective `{name}` is not one of the configured buckets \
              {:?}; its latency objective cannot be measured",
-            metrics.shared.buckets
+            store.buckets
         ));
     }
-    if metrics.shared.implicit.get().is_some() {
+    if store.implicit {
         return warnings;
     }
-    match metrics.shared.objectives.iter().find(|o| o.name() == name) {
+    match store.objectives.iter().find(|o| o.name() == name) {
         Some(declared) if declared == objective => {}
         Some(_) => warnings.push(format!(
             "objective `{name}` is declared with `Config::objective` with other targets than the \
@@ -244,16 +246,12 @@ fn objective_warnings(site: &HandlerSite, metrics: &Metrics) -> Vec<String> {
 /// and the configured constant labels. A handler label that is invalid or repeats a configured
 /// one is left out (and said on standard error): the macro rejects invalid names at compile
 /// time, and the configuration wins over a handler for the same name.
-fn series_labels(
-    site: &HandlerSite,
-    metrics: &Metrics,
-    own: &[(&str, &str)],
-) -> Vec<(String, String)> {
+fn series_labels(site: &HandlerSite, store: &Store, own: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut labels: Vec<(String, String)> = own
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    labels.extend(metrics.shared.const_labels.iter().cloned());
+    labels.extend(store.const_labels.iter().cloned());
     if let Some(objective) = site.objective {
         labels.push(("objective".to_owned(), objective.name().to_owned()));
     }
@@ -283,14 +281,8 @@ mod tests {
         .latency(0.25, 0.99);
     static SITE: HandlerSite = HandlerSite::new("h", &[], &[]).with_objective(&API);
 
-    fn installed(buckets: &[f64], objectives: Vec<Objective>) -> Metrics {
-        Metrics::new(
-            crate::FamilyNames::new(None),
-            buckets.to_vec(),
-            Vec::new(),
-            prometheus::Registry::new(),
-            objectives,
-        )
+    fn installed(buckets: &[f64], objectives: Vec<Objective>) -> Store {
+        Store::new(buckets.to_vec(), Vec::new(), objectives, false)
     }
 
     #[test]

@@ -57,12 +57,11 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: String,
     },
-    /// A metric family could not be registered, most often because a metric with the same name
-    /// is already registered in that registry.
+    /// A metric family could not be registered: a metric with the same name is already
+    /// registered in that registry, or the registry rejected the family's descriptor.
     #[error(
-        "cannot register `{family}` in the registry: {source}; \
-         a metric with this name is already registered there (rename it, or give handler-metrics \
-         its own namespace with `Config::namespace`)"
+        "cannot register `{family}` in the registry: {source}{}",
+        registration_hint(source)
     )]
     Registration {
         /// The full name of the family that clashed.
@@ -82,4 +81,36 @@ pub enum ConfigError {
         /// Whether it was the implicit default installed by the first metered request.
         by_first_request: bool,
     },
+}
+
+/// What to do about a [`ConfigError::Registration`], by the registry's reason.
+fn registration_hint(source: &prometheus::Error) -> &'static str {
+    match source {
+        prometheus::Error::AlreadyReg => {
+            "; a metric with this name is already registered there (rename it, or give \
+             handler-metrics its own namespace with `Config::namespace`)"
+        }
+        _ => "; the registry rejects the family's name or labels as described",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_registration_error_says_already_registered_only_when_it_is() {
+        let clash = ConfigError::Registration {
+            family: "http_requests_total".into(),
+            source: prometheus::Error::AlreadyReg,
+        };
+        assert!(clash.to_string().contains("already registered there"));
+        let invalid = ConfigError::Registration {
+            family: "http_requests_total".into(),
+            source: prometheus::Error::Msg("'a-b' is not a valid label name".into()),
+        };
+        let message = invalid.to_string();
+        assert!(!message.contains("already registered"), "{message}");
+        assert!(message.contains("not a valid label name"), "{message}");
+    }
 }

@@ -1,7 +1,8 @@
 //! The installed configuration and every series recorded under it: what the registry collects.
 //!
-//! Everything here runs once (installation) or per scrape (collection); the per-request code is
-//! in [`recording`](crate::recording).
+//! Everything here runs once (installation) or per scrape (collection), except
+//! [`Metrics::begin`], the one call into the per-request code of
+//! [`hot_path`](crate::hot_path).
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -10,10 +11,14 @@ use prometheus::core::{Collector, Desc};
 use prometheus::proto::{self, MetricFamily, MetricType};
 use prometheus::Registry;
 
-use crate::append_only::AppendOnly;
-use crate::names::{IN_FLIGHT_LABELS, REQUEST_LABELS};
-use crate::series::{RouteSeries, StatusSeries};
-use crate::{ConfigError, Objective, DEFAULT_BUCKETS};
+use crate::hot_path::recording::Recording;
+use crate::hot_path::series::{RouteSeries, StatusSeries};
+use crate::hot_path::site::HandlerSite;
+use crate::hot_path::store::Store;
+use crate::registry::config::DEFAULT_BUCKETS;
+use crate::registry::error::ConfigError;
+use crate::vocabulary::names::{FamilyNames, IN_FLIGHT_LABELS, REQUEST_LABELS};
+use crate::vocabulary::objective::Objective;
 
 /// The configuration every `#[metered]` handler records into, once installed.
 static GLOBAL: OnceLock<Metrics> = OnceLock::new();
@@ -25,53 +30,6 @@ pub(crate) const DURATION_HELP: &str =
 pub(crate) const CUSTOM_DURATION_HELP: &str =
     "Like the duration histogram, for handlers declared with their own buckets, in seconds.";
 pub(crate) const IN_FLIGHT_HELP: &str = "Requests a #[metered] handler is serving now.";
-
-/// The full names of the metric families, after the namespace is applied.
-///
-/// # Examples
-///
-/// ```
-/// use handler_metrics_runtime::FamilyNames;
-///
-/// let names = FamilyNames::new(Some("api"));
-/// assert_eq!(names.requests_total, "api_http_requests_total");
-/// assert_eq!(FamilyNames::new(None).in_flight, "http_requests_in_flight");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FamilyNames {
-    /// Counter of requests: `http_requests_total`.
-    pub requests_total: String,
-    /// Histogram of durations with the configured buckets: `http_requests_duration_seconds`.
-    pub duration: String,
-    /// Histogram of durations of handlers with their own `buckets`:
-    /// `http_requests_custom_duration_seconds`.
-    pub custom_duration: String,
-    /// Gauge of requests being served: `http_requests_in_flight`.
-    pub in_flight: String,
-}
-
-impl FamilyNames {
-    /// The family names under an optional namespace.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let names = handler_metrics_runtime::FamilyNames::new(None);
-    /// assert_eq!(names.duration, "http_requests_duration_seconds");
-    /// ```
-    pub fn new(namespace: Option<&str>) -> Self {
-        let name = |base: &str| match namespace {
-            Some(ns) => format!("{ns}_{base}"),
-            None => base.to_owned(),
-        };
-        FamilyNames {
-            requests_total: name("http_requests_total"),
-            duration: name("http_requests_duration_seconds"),
-            custom_duration: name("http_requests_custom_duration_seconds"),
-            in_flight: name("http_requests_in_flight"),
-        }
-    }
-}
 
 /// An installed configuration: where series are registered and how they are named.
 ///
@@ -91,17 +49,11 @@ pub struct Metrics {
 
 pub(crate) struct Shared {
     pub(crate) names: FamilyNames,
-    pub(crate) buckets: Vec<f64>,
-    pub(crate) const_labels: Vec<(String, String)>,
+    /// The settings series are created with, and the series.
+    pub(crate) store: Store,
     pub(crate) registry: Registry,
-    /// The objectives declared with `Config::objective`, which generated rules cover.
-    pub(crate) objectives: Vec<Objective>,
-    /// Every route series ever created, for collection.
-    pub(crate) routes: AppendOnly<&'static RouteSeries>,
     /// Set when the default configuration, installed by the first request, could not register.
     pub(crate) registration_error: OnceLock<String>,
-    /// Whether the first metered request installed this (the defaults), not the user.
-    pub(crate) implicit: OnceLock<()>,
     /// What the registry adds to every family it gathers (a `Registry::new_custom` prefix and
     /// common labels), learnt once at registration, so our own encoder can add the same.
     pub(crate) registry_shape: OnceLock<RegistryShape>,
@@ -151,8 +103,8 @@ impl std::fmt::Debug for Metrics {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Metrics")
             .field("names", &self.shared.names)
-            .field("buckets", &self.shared.buckets)
-            .field("const_labels", &self.shared.const_labels)
+            .field("buckets", &self.shared.store.buckets)
+            .field("const_labels", &self.shared.store.const_labels)
             .finish_non_exhaustive()
     }
 }
@@ -164,22 +116,43 @@ impl Metrics {
         const_labels: Vec<(String, String)>,
         registry: Registry,
         objectives: Vec<Objective>,
+        implicit: bool,
     ) -> Self {
-        // Calibrate the clock now, at start-up, rather than in the first request.
-        let _ = crate::clock::clock();
         Metrics {
             shared: Arc::new(Shared {
                 names,
-                buckets,
-                const_labels,
+                store: Store::new(buckets, const_labels, objectives, implicit),
                 registry,
-                objectives,
-                routes: AppendOnly::new(),
                 registration_error: OnceLock::new(),
-                implicit: OnceLock::new(),
                 registry_shape: OnceLock::new(),
             }),
         }
+    }
+
+    /// Starts recording a request to the handler `site`, routed through `endpoint` (the route
+    /// template, `None` if no template matched) with `method`: counts it in flight and starts
+    /// the clock. Finish it with [`Recording::finish`] and the response's status; dropped
+    /// unfinished, it counts as a panic (while unwinding) or a cancellation.
+    ///
+    /// This is the one call a framework integration makes per request; `#[metered]` makes it
+    /// for you.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use handler_metrics_runtime::{HandlerSite, Metrics};
+    ///
+    /// static SITE: HandlerSite = HandlerSite::new("begin_example", &[], &[]);
+    /// Metrics::global().begin(&SITE, None, "POST").finish(201);
+    /// ```
+    #[inline]
+    pub fn begin(
+        &'static self,
+        site: &'static HandlerSite,
+        endpoint: Option<&str>,
+        method: &str,
+    ) -> Recording {
+        Recording::start(&self.shared.store, site, endpoint, method)
     }
 
     /// The installed configuration; the first call without one installs the defaults.
@@ -205,8 +178,8 @@ impl Metrics {
                 Vec::new(),
                 prometheus::default_registry().clone(),
                 Vec::new(),
+                true,
             );
-            let _ = metrics.shared.implicit.set(());
             if let Err(err) = metrics.register() {
                 let message = err.to_string();
                 eprintln!("handler-metrics: {message}");
@@ -219,7 +192,7 @@ impl Metrics {
     pub(crate) fn install_global(self) -> Result<Metrics, ConfigError> {
         if let Some(existing) = GLOBAL.get() {
             return Err(ConfigError::AlreadyInstalled {
-                by_first_request: existing.shared.implicit.get().is_some(),
+                by_first_request: existing.shared.store.implicit,
             });
         }
         self.register()?;
@@ -228,9 +201,7 @@ impl Metrics {
             Err(_) => {
                 self.unregister();
                 Err(ConfigError::AlreadyInstalled {
-                    by_first_request: GLOBAL
-                        .get()
-                        .is_some_and(|m| m.shared.implicit.get().is_some()),
+                    by_first_request: GLOBAL.get().is_some_and(|m| m.shared.store.implicit),
                 })
             }
         }
@@ -326,7 +297,7 @@ impl Metrics {
     }
 
     pub(crate) fn routes(&self) -> impl Iterator<Item = &'static RouteSeries> + '_ {
-        self.shared.routes.iter().copied()
+        self.shared.store.routes()
     }
 }
 
@@ -360,7 +331,8 @@ impl FamilyCollector {
             ),
             Family::InFlight => (&names.in_flight, IN_FLIGHT_HELP, &IN_FLIGHT_LABELS),
         };
-        let const_labels: HashMap<String, String> = shared.const_labels.iter().cloned().collect();
+        let const_labels: HashMap<String, String> =
+            shared.store.const_labels.iter().cloned().collect();
         let desc = Desc::new(
             name.to_owned(),
             help.to_owned(),
@@ -391,7 +363,7 @@ impl Collector for FamilyCollector {
         if PROBING.with(std::cell::Cell::get) {
             return self.probe_family().into_iter().collect();
         }
-        let routes = self.shared.routes.iter().copied();
+        let routes = self.shared.store.routes();
         let mut family = MetricFamily::default();
         family.set_name(self.desc.fq_name.clone());
         family.set_help(self.desc.help.clone());

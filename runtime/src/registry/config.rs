@@ -2,10 +2,13 @@
 
 use prometheus::Registry;
 
-use crate::metrics::{FamilyNames, Metrics};
-use crate::names::{check_label_name, check_namespace};
-use crate::promql::{latency_threshold, Queries};
-use crate::{dashboard, rules, ConfigError, Objective, RuleOptions};
+use crate::registry::error::ConfigError;
+use crate::registry::metrics::Metrics;
+use crate::slo::promql::{latency_threshold, Queries};
+use crate::slo::rules::RuleOptions;
+use crate::slo::{dashboard, rules};
+use crate::vocabulary::names::{check_label_name, check_namespace, FamilyNames};
+use crate::vocabulary::objective::Objective;
 
 /// The default latency buckets, in seconds: those of actix-web-prom, so existing dashboards keep
 /// working.
@@ -311,6 +314,7 @@ impl Config {
             self.const_labels,
             registry,
             self.objectives,
+            false,
         ))
     }
 }

@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 
-use crate::promql::{number, Queries, Sli, ERROR_OUTCOMES, PERIOD};
-use crate::Objective;
+use crate::slo::promql::{number, Queries, Sli, ERROR_OUTCOMES, PERIOD};
+use crate::vocabulary::objective::Objective;
 
 /// The selector of the dashboard's `$handler` and `$instance` variables.
 const FILTER: &str = "handler=~\"$handler\", instance=~\"$instance\"";

@@ -4,11 +4,10 @@ use std::fmt::Write as _;
 
 use prometheus::TextEncoder;
 
-use crate::metrics::{
-    gather_others, CUSTOM_DURATION_HELP, DURATION_HELP, IN_FLIGHT_HELP, REQUESTS_HELP,
+use crate::hot_path::series::{RouteSeries, StatusSeries};
+use crate::registry::metrics::{
+    gather_others, Metrics, CUSTOM_DURATION_HELP, DURATION_HELP, IN_FLIGHT_HELP, REQUESTS_HELP,
 };
-use crate::series::{RouteSeries, StatusSeries};
-use crate::Metrics;
 
 /// The `Content-Type` of the text exposition format: `text/plain; version=0.0.4`.
 ///
@@ -56,7 +55,7 @@ impl Metrics {
     /// use handler_metrics_runtime::{HandlerSite, Metrics};
     ///
     /// static SITE: HandlerSite = HandlerSite::new("encode_example", &[], &[]);
-    /// SITE.enter(Some("/"), "GET").finish(200);
+    /// Metrics::global().begin(&SITE, Some("/"), "GET").finish(200);
     ///
     /// let text = Metrics::global().encode_text().unwrap();
     /// assert!(text.contains(r#"handler="encode_example""#));
@@ -72,6 +71,41 @@ impl Metrics {
         TextEncoder::new().encode_utf8(&others, &mut text)?;
         self.write_own_families(&mut text);
         Ok(text)
+    }
+
+    /// A series' labels in the text format, rendered at its first scrape and kept.
+    fn series_label_text<'a>(&self, series: &'a StatusSeries) -> &'a str {
+        series
+            .label_text
+            .get_or_init(|| self.render_labels(&series.labels))
+    }
+
+    /// `labels` (sorted) and the registry's common labels in the text format, values escaped:
+    /// `endpoint="/users/{id}",handler="get_user"`.
+    fn render_labels(&self, labels: &[(String, String)]) -> String {
+        let common = self
+            .shared
+            .registry_shape
+            .get()
+            .map_or(&[][..], |shape| shape.labels.as_slice());
+        let mut text = String::new();
+        for (name, value) in labels.iter().chain(common) {
+            if !text.is_empty() {
+                text.push(',');
+            }
+            text.push_str(name);
+            text.push_str("=\"");
+            for c in value.chars() {
+                match c {
+                    '\\' => text.push_str("\\\\"),
+                    '"' => text.push_str("\\\""),
+                    '\n' => text.push_str("\\n"),
+                    c => text.push(c),
+                }
+            }
+            text.push('"');
+        }
+        text
     }
 
     fn write_own_families(&self, out: &mut String) {
@@ -119,34 +153,33 @@ impl Metrics {
             if name == names.duration || name == names.custom_duration {
                 let custom = name == names.custom_duration;
                 for series in duration(custom) {
-                    write_histogram(out, prefix, name, series);
+                    write_histogram(out, prefix, name, series, self.series_label_text(series));
                 }
             } else if name == names.in_flight {
                 for route in &routes {
-                    let _ = writeln!(
-                        out,
-                        "{prefix}{name}{{{}}} {}",
-                        route.in_flight_label_text,
-                        route.in_flight()
-                    );
+                    let labels = route
+                        .in_flight_label_text
+                        .get_or_init(|| self.render_labels(&route.in_flight_labels));
+                    let _ = writeln!(out, "{prefix}{name}{{{labels}}} {}", route.in_flight());
                 }
             } else {
                 for series in statuses() {
-                    let _ = writeln!(
-                        out,
-                        "{prefix}{name}{{{}}} {}",
-                        series.label_text,
-                        series.count()
-                    );
+                    let labels = self.series_label_text(series);
+                    let _ = writeln!(out, "{prefix}{name}{{{labels}}} {}", series.count());
                 }
             }
         }
     }
 }
 
-fn write_histogram(out: &mut String, prefix: &str, name: &str, series: &StatusSeries) {
+fn write_histogram(
+    out: &mut String,
+    prefix: &str,
+    name: &str,
+    series: &StatusSeries,
+    labels: &str,
+) {
     let values = series.values();
-    let labels = &series.label_text;
     for (bound, count) in series.bound_texts.iter().zip(&values.cumulative) {
         let _ = writeln!(
             out,
@@ -160,32 +193,4 @@ fn write_histogram(out: &mut String, prefix: &str, name: &str, series: &StatusSe
     );
     let _ = writeln!(out, "{prefix}{name}_sum{{{labels}}} {}", values.sum_seconds);
     let _ = writeln!(out, "{prefix}{name}_count{{{labels}}} {}", values.count);
-}
-
-/// `labels` (sorted) and the registry's common labels in the text format, values escaped:
-/// `endpoint="/users/{id}",handler="get_user"`.
-pub(crate) fn render_labels(labels: &[(String, String)], metrics: &Metrics) -> String {
-    let common = metrics
-        .shared
-        .registry_shape
-        .get()
-        .map_or(&[][..], |shape| shape.labels.as_slice());
-    let mut text = String::new();
-    for (name, value) in labels.iter().chain(common) {
-        if !text.is_empty() {
-            text.push(',');
-        }
-        text.push_str(name);
-        text.push_str("=\"");
-        for c in value.chars() {
-            match c {
-                '\\' => text.push_str("\\\\"),
-                '"' => text.push_str("\\\""),
-                '\n' => text.push_str("\\n"),
-                c => text.push(c),
-            }
-        }
-        text.push('"');
-    }
-    text
 }

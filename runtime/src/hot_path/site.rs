@@ -1,8 +1,8 @@
 //! A handler site: the static the `#[metered]` macro emits once per annotated handler.
 
-use crate::append_only::AppendOnly;
-use crate::series::RouteSeries;
-use crate::Objective;
+use crate::hot_path::append_only::AppendOnly;
+use crate::hot_path::series::RouteSeries;
+use crate::vocabulary::objective::Objective;
 
 /// One annotated handler: its `handler` label, its own labels and buckets from the attribute,
 /// and the series it has recorded so far (one per route template and method it was reached by).

@@ -1,33 +1,36 @@
-//! The hot path: what runs on every request a `#[metered]` handler serves.
+//! What runs on every request a `#[metered]` handler serves.
 //!
 //! Per request, on entry: find the handler's series for the route template and method (a walk
 //! of the few routes this handler was reached by, one acquire load each, no lock), add one to the
 //! entered count on this thread's shard, read the clock. On exit: read the clock, find the
 //! (status, outcome) series the same way, add one to its bucket and the duration to its sum, on
 //! this thread's shard. Three uncontended atomic additions, two time-stamp-counter reads, no lock,
-//! no allocation, no label hashing: series are created once, in [`series`](crate::series), the
-//! first time each combination is seen.
+//! no allocation, no label hashing: series are created once, in
+//! [`series`](crate::hot_path::series), the first time each combination is seen.
 //!
 //! The end is recorded exactly once on every path: [`Recording::finish`] with the response's
 //! status, or the guard's `Drop` when the handler panicked (status `500`, outcome `panic`) or its
 //! future was dropped before finishing (status `499`, outcome `cancelled`).
 
-use crate::clock;
-use crate::names::{method_label, UNMATCHED_ENDPOINT};
-use crate::series::RouteSeries;
-use crate::{HandlerSite, Metrics, Outcome};
+use crate::hot_path::clock;
+use crate::hot_path::series::RouteSeries;
+use crate::hot_path::site::HandlerSite;
+use crate::hot_path::store::Store;
+use crate::vocabulary::names::{method_label, UNMATCHED_ENDPOINT};
+use crate::vocabulary::outcome::Outcome;
 
-/// A request being served: created when the handler is entered, finished with the status of the
-/// response, and, if dropped unfinished, recorded as a panic or a cancellation.
+/// A request being served: started by [`Metrics::begin`](crate::Metrics::begin) when the
+/// handler is entered, finished with the status of the response, and, if dropped unfinished,
+/// recorded as a panic or a cancellation.
 ///
 /// # Examples
 ///
 /// ```
-/// use handler_metrics_runtime::HandlerSite;
+/// use handler_metrics_runtime::{HandlerSite, Metrics};
 ///
 /// static SITE: HandlerSite = HandlerSite::new("doc_example", &[], &[]);
 ///
-/// let recording = SITE.enter(Some("/users/{id}"), "GET");
+/// let recording = Metrics::global().begin(&SITE, Some("/users/{id}"), "GET");
 /// // ... serve the request ...
 /// recording.finish(200);
 /// ```
@@ -37,48 +40,48 @@ pub struct Recording {
     started: u64,
 }
 
-impl HandlerSite {
-    /// Starts recording a request routed through `endpoint` (the route template, `None` if no
-    /// template matched) with `method`: counts it in flight and starts the clock.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use handler_metrics_runtime::HandlerSite;
-    ///
-    /// static SITE: HandlerSite = HandlerSite::new("enter_example", &[], &[]);
-    /// SITE.enter(None, "POST").finish(201);
-    /// ```
+impl std::fmt::Debug for Recording {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recording")
+            .field("finished", &self.route.is_none())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Recording {
+    /// Starts recording a request to `site` routed through `endpoint` (the route template,
+    /// `None` if no template matched) with `method`: counts it in flight and starts the clock.
     #[inline]
-    pub fn enter(&'static self, endpoint: Option<&str>, method: &str) -> Recording {
+    pub(crate) fn start(
+        store: &'static Store,
+        site: &'static HandlerSite,
+        endpoint: Option<&str>,
+        method: &str,
+    ) -> Recording {
         let endpoint = endpoint.unwrap_or(UNMATCHED_ENDPOINT);
         let method = method_label(method);
-        let route = self
+        let route = site
             .routes
             .iter()
             .find(|r| r.method == method && &*r.endpoint == endpoint)
-            .unwrap_or_else(|| {
-                RouteSeries::find_or_create(self, Metrics::global(), endpoint, method)
-            });
+            .unwrap_or_else(|| RouteSeries::find_or_create(site, store, endpoint, method));
         route.enter();
         Recording {
             route: Some(route),
             started: clock::now(),
         }
     }
-}
 
-impl Recording {
     /// Records the request as answered with `status`, its outcome following from the status
     /// class.
     ///
     /// # Examples
     ///
     /// ```
-    /// use handler_metrics_runtime::HandlerSite;
+    /// use handler_metrics_runtime::{HandlerSite, Metrics};
     ///
     /// static SITE: HandlerSite = HandlerSite::new("finish_example", &[], &[]);
-    /// SITE.enter(Some("/items"), "GET").finish(404);
+    /// Metrics::global().begin(&SITE, Some("/items"), "GET").finish(404);
     /// ```
     #[inline]
     pub fn finish(mut self, status: u16) {

@@ -3,8 +3,10 @@
 
 use std::fmt::Write as _;
 
-use crate::promql::{duration, number, Queries, Sli, Window, D1, D3, H1, H2, H6, M30, M5, WINDOWS};
-use crate::Objective;
+use crate::slo::promql::{
+    duration, number, Queries, Sli, Window, D1, D3, H1, H2, H6, M30, M5, WINDOWS,
+};
+use crate::vocabulary::objective::Objective;
 
 /// How [`Config::prometheus_rules_with`](crate::Config::prometheus_rules_with) writes the rules.
 ///

@@ -1,8 +1,8 @@
 //! The PromQL this crate hands out — in the generated rules, the dashboard and the docs — built
 //! in one place from the family names, so that queries and metrics cannot drift apart.
 
-use crate::metrics::FamilyNames;
-use crate::Objective;
+use crate::vocabulary::names::FamilyNames;
+use crate::vocabulary::objective::Objective;
 
 /// Outcomes that spend the success-rate objective's error budget.
 pub(crate) const ERROR_OUTCOMES: &str = "server_error|panic";

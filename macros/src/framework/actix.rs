@@ -1,0 +1,119 @@
+//! actix-web 4: its facts and the function `#[metered]` generates for it.
+//!
+//! For
+//!
+//! ```text
+//! #[get("/users/{id}")]
+//! #[metered]
+//! #[tracing::instrument]
+//! pub async fn get_user(id: web::Path<u32>) -> Result<HttpResponse, ApiError> { ... }
+//! ```
+//!
+//! it generates a function of the same name and visibility that actix registers, with the user's
+//! function unchanged inside it:
+//!
+//! ```text
+//! #[get("/users/{id}")]
+//! pub fn get_user(request: UnextractedRequest) -> impl Future<Output = HttpResponse> {
+//!     #[tracing::instrument]
+//!     async fn get_user(id: web::Path<u32>) -> Result<HttpResponse, ApiError> { ... }
+//!     static SITE: HandlerSite = HandlerSite::new("get_user", &[], &[]);
+//!     serve(&SITE, request, |args| Box::pin(Handler::call(&get_user, args)))
+//! }
+//! ```
+//!
+//! actix hands the generated function the arguments not yet extracted; `serve` extracts them
+//! and builds the response exactly as actix's own handler service does, which is how extractor
+//! rejections and the exact status of any `Responder` are seen. The one part compiled per
+//! handler is the small closure that boxes the user's future: `serve` itself is generic over the
+//! argument and output types only, so handlers of the same signature share it.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+
+use super::Facts;
+use crate::expand::{respan, Parts};
+use crate::handler::Handler;
+
+pub(super) const FACTS: Facts = Facts {
+    name: "actix-web",
+    // actix-web's `Handler` and `FromRequest` tuple impls.
+    max_args: 16,
+    group_args: "group some into a tuple extractor or a struct implementing `FromRequest`",
+    is_route_macro,
+};
+
+/// actix-web's routing macros, written bare (`#[get(..)]`) or through actix-web's own crates
+/// (`#[actix_web::get(..)]`): they must see the function actix calls. `#[fastrace::trace]` and
+/// the like are not routing macros and stay on the user's function.
+const ROUTE_MACROS: &[&str] = &[
+    "get", "post", "put", "delete", "head", "connect", "options", "trace", "patch", "query",
+    "route", "routes",
+];
+
+fn is_route_macro(path: &syn::Path) -> bool {
+    let Some(last) = path.segments.last() else {
+        return false;
+    };
+    let from_actix = path.segments.len() == 1
+        || path
+            .segments
+            .first()
+            .is_some_and(|first| first.ident == "actix_web" || first.ident == "actix_web_codegen");
+    from_actix && ROUTE_MACROS.iter().any(|name| last.ident == name)
+}
+
+pub(super) fn wrapper(handler: &Handler, parts: &Parts<'_>) -> TokenStream {
+    let Parts {
+        private,
+        site,
+        signature_span,
+        outer_attrs,
+        inner_attrs,
+    } = parts;
+    let Handler { vis, sig, body, .. } = handler;
+    let ident = &sig.ident;
+    let fn_token = sig.fn_token;
+    let actix = respan(quote!(#private::actix), *signature_span);
+    let handler_fn = respan(quote!(#ident), *signature_span);
+
+    quote_spanned! {*signature_span=>
+        #(#outer_attrs)*
+        #vis #fn_token #ident(
+            __handler_metrics_request: #actix::UnextractedRequest,
+        ) -> impl #actix::Future<Output = #actix::HttpResponse> {
+            #(#inner_attrs)*
+            #sig #body
+
+            #site
+
+            #actix::serve(
+                &__HANDLER_METRICS_SITE,
+                __handler_metrics_request,
+                |__handler_metrics_args| {
+                    #actix::Box::pin(#actix::Handler::call(&#handler_fn, __handler_metrics_args))
+                },
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route_macro(attr: &str) -> bool {
+        is_route_macro(&syn::parse_str::<syn::Path>(attr).unwrap())
+    }
+
+    #[test]
+    fn routing_macros_bare_or_through_actix() {
+        assert!(route_macro("get"));
+        assert!(route_macro("actix_web::post"));
+        assert!(route_macro("route"));
+        assert!(route_macro("actix_web::routes"));
+        assert!(route_macro("trace"));
+        assert!(!route_macro("fastrace::trace"));
+        assert!(!route_macro("tracing::instrument"));
+    }
+}

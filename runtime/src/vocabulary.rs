@@ -1,0 +1,7 @@
+//! The words every layer shares: label and family names, the `outcome` label, and the
+//! [`Objective`] a handler declares. Plain values with no behaviour of their own beyond checks;
+//! this module imports nothing else of the crate.
+
+pub(crate) mod names;
+pub(crate) mod objective;
+pub(crate) mod outcome;
