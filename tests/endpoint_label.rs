@@ -1,8 +1,66 @@
-//! The `endpoint` label is the route template as registered — never the raw path — whichever way
-//! the handler was registered and whichever order the attributes are in.
+//! The `endpoint` label is the route template as registered — never the raw path — with every
+//! nest or scope prefix and wildcard, and `unmatched` for a fallback; on both frameworks. Then
+//! actix-web's own ways to register a handler, and a guard that refuses a request.
 
-use actix_web::{get, test, web, App, HttpResponse};
+#[macro_use]
+mod support;
+
+use actix_web::{get, guard, test, web, App, HttpResponse};
 use handler_metrics::{metered, testing, UNMATCHED_ENDPOINT};
+use support::{get as http_get, Framework};
+
+fn prefixes_params_and_wildcards_are_in_the_template_never_the_raw_path(framework: Framework) {
+    let server = framework.serve();
+    for path in ["/users/42", "/shop/pay", "/files/a/b/c.txt"] {
+        assert_eq!(
+            http_get(server.addr, &framework.path(path)),
+            Some(200),
+            "{path}"
+        );
+    }
+    let users = testing::handler("get_user");
+    assert_eq!(
+        users
+            .clone()
+            .endpoint(&framework.endpoint("/users/{id}"))
+            .requests(),
+        1
+    );
+    assert_eq!(
+        users.endpoint(&framework.endpoint("/users/42")).requests(),
+        0,
+        "raw path"
+    );
+    let nested = framework.endpoint("/shop/pay");
+    assert_eq!(testing::handler("pay").endpoint(&nested).requests(), 1);
+    let wildcard = framework.endpoint(framework.wildcard_template());
+    assert_eq!(testing::handler("files").endpoint(&wildcard).requests(), 1);
+}
+
+fn a_fallback_is_labelled_unmatched_not_by_path(framework: Framework) {
+    let server = framework.serve();
+    let paths = [
+        "/no/such/path/1".to_owned(),
+        "/no/such/path/2".to_owned(),
+        framework.path("/nope"),
+    ];
+    for path in &paths {
+        assert_eq!(http_get(server.addr, path), Some(404), "{path}");
+    }
+    let q = testing::handler(framework.fallback_handler());
+    let unmatched = q
+        .clone()
+        .endpoint(UNMATCHED_ENDPOINT)
+        .status(404)
+        .requests();
+    assert_eq!(unmatched, paths.len() as u64);
+    assert_eq!(q.series(), 1, "every unmatched path shares one series");
+}
+
+both_frameworks!(
+    prefixes_params_and_wildcards_are_in_the_template_never_the_raw_path,
+    a_fallback_is_labelled_unmatched_not_by_path,
+);
 
 #[get("/orders/{id}")]
 #[metered]
@@ -43,7 +101,12 @@ async fn at_two_routes() -> HttpResponse {
 }
 
 #[metered]
-async fn fallback() -> HttpResponse {
+async fn guarded() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+#[metered]
+async fn default_service() -> HttpResponse {
     HttpResponse::NotFound().finish()
 }
 
@@ -60,7 +123,12 @@ async fn status_of(uri: &str) -> u16 {
             ))
             .route("/first", web::get().to(at_two_routes))
             .route("/second/{x}", web::get().to(at_two_routes))
-            .default_service(web::to(fallback)),
+            .service(
+                web::resource("/guarded")
+                    .guard(guard::Header("x-tenant", "acme"))
+                    .route(web::get().to(guarded)),
+            )
+            .default_service(web::to(default_service)),
     )
     .await;
     let request = test::TestRequest::get().uri(uri).to_request();
@@ -141,17 +209,29 @@ async fn one_handler_at_two_routes_gets_one_series_per_template() {
     assert_eq!(q.series(), 2);
 }
 
+/// Regression: a request whose path matches a guarded resource but fails its guard is served by
+/// the default service, and was labelled with the guarded resource's template.
 #[actix_web::test]
-async fn default_service_is_labelled_unmatched_not_by_path() {
-    assert_eq!(status_of("/no/such/path/1").await, 404);
-    assert_eq!(status_of("/no/such/path/2").await, 404);
-    let q = testing::handler("fallback");
+async fn a_guard_that_refuses_sends_the_request_to_the_default_service_as_unmatched() {
+    assert_eq!(status_of("/guarded").await, 404);
+    let q = testing::handler("default_service");
+    assert_eq!(q.clone().endpoint(UNMATCHED_ENDPOINT).requests(), 1);
+    assert_eq!(q.endpoint("/guarded").requests(), 0);
+    let app = test::init_service(
+        App::new().service(
+            web::resource("/guarded")
+                .guard(guard::Header("x-tenant", "acme"))
+                .route(web::get().to(guarded)),
+        ),
+    )
+    .await;
+    let allowed = test::TestRequest::get()
+        .uri("/guarded")
+        .insert_header(("x-tenant", "acme"))
+        .to_request();
+    assert_eq!(test::call_service(&app, allowed).await.status(), 200);
     assert_eq!(
-        q.clone()
-            .endpoint(UNMATCHED_ENDPOINT)
-            .status(404)
-            .requests(),
-        2
+        testing::handler("guarded").endpoint("/guarded").requests(),
+        1
     );
-    assert_eq!(q.series(), 1, "every unmatched path shares one series");
 }

@@ -1,81 +1,71 @@
-//! The `handler` label is the function's name, or the `name` argument; `labels(...)` adds
-//! constant labels to that handler's series.
+//! The `handler` label is the function's name (without `r#`), or the `name` argument;
+//! `labels(...)` and `objective` add constant labels to that handler's series, and `buckets`
+//! records its latency in the separate `http_requests_custom_duration_seconds` family, so the
+//! shared family keeps one bucket layout and `sum by (le)` over it stays correct. On both
+//! frameworks: `GET /export` of the test API has every argument.
 
-use actix_web::{test, web, App, HttpResponse};
-use handler_metrics::{metered, testing, Metrics};
+#[macro_use]
+mod support;
 
-#[metered]
-async fn list_invoices() -> HttpResponse {
-    HttpResponse::Ok().finish()
+use handler_metrics::{testing, Metrics};
+use support::{get, Framework};
+
+fn handler_label_is_the_function_name_without_raw_prefix(framework: Framework) {
+    let server = framework.serve();
+    assert_eq!(get(server.addr, &framework.path("/users/5")), Some(200));
+    assert_eq!(get(server.addr, &framework.path("/type")), Some(200));
+    let users = framework.endpoint("/users/{id}");
+    assert_eq!(testing::handler("get_user").endpoint(&users).requests(), 1);
+    let types = framework.endpoint("/type");
+    assert_eq!(testing::handler("type").endpoint(&types).requests(), 1);
+    assert_eq!(testing::handler("r#type").requests(), 0);
 }
 
-#[metered(name = "invoice_detail")]
-async fn get_invoice() -> HttpResponse {
-    HttpResponse::Ok().finish()
-}
+fn arguments_name_labels_objective_and_buckets(framework: Framework) {
+    let server = framework.serve();
+    assert_eq!(get(server.addr, &framework.path("/export")), Some(200));
+    let endpoint = framework.endpoint("/export");
+    assert_eq!(testing::handler("export").endpoint(&endpoint).requests(), 1);
+    assert_eq!(
+        testing::handler("export_report").requests(),
+        0,
+        "`name` replaces it"
+    );
 
-#[metered]
-async fn r#type() -> HttpResponse {
-    HttpResponse::Ok().finish()
-}
-
-#[metered(labels(team = "billing", tier = "1"))]
-async fn pay_invoice() -> HttpResponse {
-    HttpResponse::Ok().finish()
-}
-
-async fn call(uri: &str) {
-    let app = test::init_service(
-        App::new()
-            .route("/invoices", web::get().to(list_invoices))
-            .route("/invoices/{id}", web::get().to(get_invoice))
-            .route("/type", web::get().to(r#type))
-            .route("/pay", web::post().to(pay_invoice)),
-    )
-    .await;
-    let method = if uri == "/pay" { "POST" } else { "GET" };
-    let request = test::TestRequest::default()
-        .method(method.parse().unwrap())
-        .uri(uri)
-        .to_request();
-    assert_eq!(test::call_service(&app, request).await.status(), 200);
-}
-
-#[actix_web::test]
-async fn handler_label_is_the_function_name() {
-    call("/invoices").await;
-    assert_eq!(testing::handler("list_invoices").requests(), 1);
-}
-
-#[actix_web::test]
-async fn name_argument_replaces_the_function_name() {
-    call("/invoices/1").await;
-    assert_eq!(testing::handler("invoice_detail").requests(), 1);
-    assert_eq!(testing::handler("get_invoice").requests(), 0);
-}
-
-#[actix_web::test]
-async fn raw_identifiers_lose_their_prefix() {
-    call("/type").await;
-    assert_eq!(testing::handler("type").requests(), 1);
-}
-
-#[actix_web::test]
-async fn labels_argument_adds_constant_labels() {
-    call("/pay").await;
-    assert_eq!(testing::handler("pay_invoice").requests(), 1);
     let text = Metrics::global().encode_text().unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("http_requests_total{") && l.contains(r#"handler="pay_invoice""#))
-        .expect("a counter line for pay_invoice");
-    assert!(line.contains(r#"team="billing""#), "{line}");
-    assert!(line.contains(r#"tier="1""#), "{line}");
-    let in_flight = text
-        .lines()
-        .find(|l| {
-            l.starts_with("http_requests_in_flight{") && l.contains(r#"handler="pay_invoice""#)
-        })
-        .expect("an in-flight line for pay_invoice");
-    assert!(in_flight.contains(r#"team="billing""#), "{in_flight}");
+    let ours = |prefix: &str| -> Vec<&str> {
+        text.lines()
+            .filter(|l| l.starts_with(prefix) && l.contains(&format!(r#"endpoint="{endpoint}""#)))
+            .collect()
+    };
+    let counter = ours("http_requests_total{");
+    assert_eq!(counter.len(), 1, "{text}");
+    for label in [
+        r#"handler="export""#,
+        r#"team="reports""#,
+        r#"objective="checkout""#,
+    ] {
+        assert!(counter[0].contains(label), "{label} in {}", counter[0]);
+    }
+    let in_flight = ours("http_requests_in_flight{");
+    assert!(
+        in_flight[0].contains(r#"team="reports""#),
+        "{}",
+        in_flight[0]
+    );
+
+    let les: Vec<&str> = ours("http_requests_custom_duration_seconds_bucket{")
+        .iter()
+        .map(|l| l.split("le=\"").nth(1).unwrap().split('"').next().unwrap())
+        .collect();
+    assert_eq!(les, ["0.1", "1", "+Inf"], "{text}");
+    assert!(
+        ours("http_requests_duration_seconds").is_empty(),
+        "not in the shared family"
+    );
 }
+
+both_frameworks!(
+    handler_label_is_the_function_name_without_raw_prefix,
+    arguments_name_labels_objective_and_buckets,
+);

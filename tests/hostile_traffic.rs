@@ -1,9 +1,10 @@
-//! Hostile traffic cannot grow the series without bound: after 10 000 requests to the quickstart
-//! example with random paths, random and invalid methods, garbage bodies and random headers, every
-//! label value comes from the application (route templates, handler names, the route's method,
-//! the status) and none from the requests. Traffic goes to 127.0.0.1 only; the count is fixed and
+//! Hostile traffic cannot grow the series without bound: after 10 000 requests to each quickstart
+//! example (actix-web and axum) with random paths, random and invalid methods, garbage bodies and
+//! random headers, every label value comes from the application (route templates, handler
+//! names, the route's method, the status) and none from the requests. Traffic goes to 127.0.0.1 only; the count is fixed and
 //! the random source is seeded, so a failure reproduces.
 
+#[macro_use]
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -11,7 +12,7 @@ use std::io::Read;
 use std::net::SocketAddr;
 use std::thread;
 
-use support::{parse_exposition, send, ExampleServer, Rng};
+use support::{parse_exposition, send, ExampleServer, Framework, Rng};
 
 const REQUESTS: usize = 10_000;
 const THREADS: usize = 8;
@@ -97,9 +98,8 @@ fn hostile_request(rng: &mut Rng, addr: SocketAddr) -> Vec<String> {
     carried
 }
 
-#[test]
-fn random_paths_methods_bodies_and_headers_mint_no_series() {
-    let example = ExampleServer::start(&[]);
+fn random_paths_methods_bodies_and_headers_mint_no_series(framework: Framework) {
+    let example = ExampleServer::start(framework.example(), &[]);
     let addr = example.addr;
     let before = parse_exposition(&example.metrics());
     let series_before = before.len();
@@ -142,7 +142,7 @@ fn random_paths_methods_bodies_and_headers_mint_no_series() {
             .filter(|s| s.name == "http_requests_in_flight")
             .count();
     println!(
-        "hostile: {REQUESTS} requests; samples before {series_before}, after {}; \
+        "{framework:?} hostile: {REQUESTS} requests; samples before {series_before}, after {}; \
          request + in-flight series {series_after} (bound {bound}); statuses per handler {statuses:?}",
         after.len()
     );
@@ -186,3 +186,5 @@ fn random_paths_methods_bodies_and_headers_mint_no_series() {
         "the server still answers"
     );
 }
+
+both_frameworks!(random_paths_methods_bodies_and_headers_mint_no_series);

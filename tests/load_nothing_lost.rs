@@ -1,8 +1,9 @@
 //! Under load nothing is lost: 100 000 requests from 64 concurrent keep-alive connections across
-//! several handlers of the quickstart example, and afterwards `http_requests_total` grew by exactly
-//! the number of responses the client read, every histogram `_count` equals its counter, and
-//! nothing is in flight. Traffic goes to 127.0.0.1 only; the count is fixed.
+//! several handlers of each quickstart example (actix-web and axum), and afterwards
+//! `http_requests_total` grew by exactly the number of responses the client read, every
+//! histogram `_count` equals its counter, and nothing is in flight. Traffic goes to 127.0.0.1 only; the count is fixed.
 
+#[macro_use]
 mod support;
 
 use std::collections::BTreeMap;
@@ -11,7 +12,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Instant;
 
-use support::{parse_exposition, request, Connection, ExampleServer, Sample};
+use support::{parse_exposition, request, Connection, ExampleServer, Framework, Sample};
 
 const REQUESTS: u64 = 100_000;
 const CONCURRENCY: u64 = 64;
@@ -46,9 +47,8 @@ fn series_key(sample: &Sample) -> String {
     labels.join(",")
 }
 
-#[test]
-fn hundred_thousand_requests_at_concurrency_64_are_all_counted() {
-    let example = ExampleServer::start(&[]);
+fn hundred_thousand_requests_at_concurrency_64_are_all_counted(framework: Framework) {
+    let example = ExampleServer::start(framework.example(), &[]);
     let addr = example.addr;
     let (status, _) = request(addr, "POST", "/users", Some(r#"{"name":"load"}"#)).expect("setup");
     assert_eq!(status, 201);
@@ -94,13 +94,15 @@ fn hundred_thousand_requests_at_concurrency_64_are_all_counted() {
         .filter(|s| s.name == "http_requests_total")
         .count();
     println!(
-        "load: {REQUESTS} requests sent on {CONCURRENCY} connections in {:.1} s ({:.0} req/s, debug build)",
+        "{framework:?} load: {REQUESTS} requests sent on {CONCURRENCY} connections in {:.1} s ({:.0} req/s, debug build)",
         elapsed.as_secs_f64(),
         completed as f64 / elapsed.as_secs_f64()
     );
-    println!("load: client completed {completed}, http_requests_total grew by {counted}");
-    println!("load: statuses seen by the client {statuses:?}");
-    println!("load: request series before {series_before}, after {series_after}");
+    println!(
+        "{framework:?} load: client completed {completed}, http_requests_total grew by {counted}"
+    );
+    println!("{framework:?} load: statuses seen by the client {statuses:?}");
+    println!("{framework:?} load: request series before {series_before}, after {series_after}");
 
     assert_eq!(completed, REQUESTS, "every request got a response");
     assert_eq!(counted, completed as f64, "counted == completed");
@@ -130,3 +132,5 @@ fn hundred_thousand_requests_at_concurrency_64_are_all_counted() {
         "nothing in flight after the load: {in_flight:?}"
     );
 }
+
+both_frameworks!(hundred_thousand_requests_at_concurrency_64_are_all_counted);

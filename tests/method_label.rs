@@ -1,37 +1,24 @@
 //! The `method` label is the request's upper-case standard method; anything else is `OTHER`, so
-//! clients cannot mint series by inventing methods.
+//! clients cannot mint series by inventing methods. On both frameworks, over raw HTTP/1.1.
 
-use actix_web::http::Method;
-use actix_web::{test, web, App, HttpResponse};
-use handler_metrics::{metered, testing, OTHER_METHOD};
+#[macro_use]
+mod support;
 
-#[metered]
-async fn any_method() -> HttpResponse {
-    HttpResponse::Ok().finish()
-}
+use handler_metrics::{testing, OTHER_METHOD};
+use support::{request, Framework};
 
-#[actix_web::test]
-async fn method_label_is_the_standard_method_or_other() {
-    let app = test::init_service(App::new().route("/any", web::route().to(any_method))).await;
+fn method_label_is_the_standard_method_or_other(framework: Framework) {
+    let server = framework.serve();
+    let long = "X".repeat(200);
     let methods = [
-        Method::GET,
-        Method::POST,
-        Method::PUT,
-        Method::DELETE,
-        Method::PATCH,
-        Method::OPTIONS,
-        Method::from_bytes(b"FOO").unwrap(),
-        Method::from_bytes(b"get").unwrap(),
-        Method::from_bytes("X".repeat(200).as_bytes()).unwrap(),
+        "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "FOO", "get", &long,
     ];
-    for method in &methods {
-        let request = test::TestRequest::default()
-            .method(method.clone())
-            .uri("/any")
-            .to_request();
-        assert_eq!(test::call_service(&app, request).await.status(), 200);
+    let path = framework.path("/any");
+    for method in methods {
+        let (status, _) = request(server.addr, method, &path, None).expect("a response");
+        assert_eq!(status, 200, "{method}");
     }
-    let q = testing::handler("any_method").endpoint("/any");
+    let q = testing::handler("any_method").endpoint(&framework.endpoint("/any"));
     for standard in ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
         assert_eq!(q.clone().method(standard).requests(), 1, "{standard}");
     }
@@ -40,3 +27,5 @@ async fn method_label_is_the_standard_method_or_other() {
     assert_eq!(q.clone().method("FOO").requests(), 0);
     assert_eq!(q.series(), 7, "six standard methods and OTHER");
 }
+
+both_frameworks!(method_label_is_the_standard_method_or_other);

@@ -1,21 +1,14 @@
-//! The `outcome` label follows the status class of the response sent.
+//! The `outcome` label follows the status class of the response sent, on both frameworks.
 
-use actix_web::http::StatusCode;
-use actix_web::{test, web, App, HttpResponse};
-use handler_metrics::{metered, testing, Outcome};
+#[macro_use]
+mod support;
 
-#[metered]
-async fn answers_with(status: web::Path<u16>) -> HttpResponse {
-    let status = StatusCode::from_u16(*status).expect("test sends valid statuses");
-    HttpResponse::build(status).finish()
-}
+use handler_metrics::{testing, Outcome};
+use support::{get, Framework};
 
-#[actix_web::test]
-async fn outcome_is_the_status_class() {
-    let app =
-        test::init_service(App::new().route("/status/{code}", web::get().to(answers_with))).await;
+fn outcome_is_the_status_class(framework: Framework) {
+    let server = framework.serve();
     let cases = [
-        (103, Outcome::Informational),
         (200, Outcome::Success),
         (204, Outcome::Success),
         (302, Outcome::Redirection),
@@ -26,15 +19,10 @@ async fn outcome_is_the_status_class() {
         (503, Outcome::ServerError),
     ];
     for (status, _) in cases {
-        let request = test::TestRequest::get()
-            .uri(&format!("/status/{status}"))
-            .to_request();
-        assert_eq!(
-            test::call_service(&app, request).await.status().as_u16(),
-            status
-        );
+        let path = framework.path(&format!("/status/{status}"));
+        assert_eq!(get(server.addr, &path), Some(status));
     }
-    let q = testing::handler("answers_with");
+    let q = testing::handler("answers_with").endpoint(&framework.endpoint("/status/{code}"));
     for (status, outcome) in cases {
         assert_eq!(
             q.clone().status(status).outcome(outcome).requests(),
@@ -45,4 +33,40 @@ async fn outcome_is_the_status_class() {
     assert_eq!(q.requests(), cases.len() as u64);
     assert_eq!(q.clone().outcome(Outcome::Panic).requests(), 0);
     assert_eq!(q.outcome(Outcome::Cancelled).requests(), 0);
+}
+
+both_frameworks!(outcome_is_the_status_class);
+
+/// A `1xx` a handler answers with is `informational`. In process (actix's test service, axum's
+/// router as a tower service), since what an HTTP/1.1 server does with a final `1xx` is not
+/// the handler's.
+#[test]
+fn informational_status_is_informational() {
+    actix_web::rt::System::new().block_on(async {
+        use actix_web::test;
+        let app = test::init_service(support::apps::actix::app()).await;
+        let request = test::TestRequest::get()
+            .uri("/actix/status/103")
+            .to_request();
+        assert_eq!(
+            test::call_service(&app, request).await.status().as_u16(),
+            103
+        );
+    });
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(async {
+            use tower::ServiceExt;
+            let request = ::axum::http::Request::get("/axum/status/103")
+                .body(::axum::body::Body::empty())
+                .expect("a request");
+            let response = support::apps::axum::app().oneshot(request).await;
+            assert_eq!(response.expect("infallible").status().as_u16(), 103);
+        });
+    for framework in [Framework::Actix, Framework::Axum] {
+        let q = testing::handler("answers_with").endpoint(&framework.endpoint("/status/{code}"));
+        let informational = q.status(103).outcome(Outcome::Informational).requests();
+        assert_eq!(informational, 1, "{framework:?}");
+    }
 }

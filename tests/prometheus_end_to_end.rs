@@ -1,11 +1,13 @@
-//! Against a real Prometheus server (Debian's `prometheus` package): three instances of the
-//! quickstart example are scraped every second, and what Prometheus stores and answers through its
-//! query API matches, request for request, the traffic sent. `promtool check metrics` accepts the
-//! exposition, with and without a namespace and constant labels.
+//! Against a real Prometheus server (Debian's `prometheus` package): four instances of the
+//! quickstart API, two on actix-web (`quickstart`) and two on axum (`quickstart_axum`), are
+//! scraped side by side every second as one job, and what Prometheus stores and answers through
+//! its query API matches, request for request, the traffic sent. `promtool check metrics`
+//! accepts the exposition of both, with and without a namespace and constant labels.
 //!
 //! Every process started here is stopped when the test ends, pass or fail. A missing binary fails
 //! the test with a message saying how to install it; `scripts/test-all.sh` installs it.
 
+#[macro_use]
 mod support;
 
 use std::collections::BTreeMap;
@@ -13,7 +15,7 @@ use std::net::SocketAddr;
 use std::thread;
 
 use support::prometheus::{promtool, require_binary, Prometheus};
-use support::{request, wait_until, ExampleServer};
+use support::{request, wait_until, ExampleServer, Framework};
 
 /// Requests sent and counted per (handler, status).
 #[derive(Default)]
@@ -45,7 +47,7 @@ impl Sent {
 
 /// The known mix one instance gets; `n` varies it per instance so the sum across instances
 /// is not three times one instance's count.
-fn drive_mix(sent: &mut Sent, addr: SocketAddr, n: usize) {
+fn drive_mix(sent: &mut Sent, framework: Framework, addr: SocketAddr, n: usize) {
     for _ in 0..n {
         sent.send(
             addr,
@@ -60,7 +62,8 @@ fn drive_mix(sent: &mut Sent, addr: SocketAddr, n: usize) {
     }
     sent.send(addr, "GET", "/users/1", None, "get_user", 200);
     sent.send(addr, "GET", "/users/1", None, "get_user", 200);
-    sent.send(addr, "GET", "/users/abc", None, "get_user", 404); // path extractor rejection
+    let rejected = framework.path_rejection_status();
+    sent.send(addr, "GET", "/users/abc", None, "get_user", rejected); // path extractor rejection
     sent.send(
         addr,
         "POST",
@@ -74,20 +77,31 @@ fn drive_mix(sent: &mut Sent, addr: SocketAddr, n: usize) {
     sent.send(addr, "GET", "/slow?ms=300", None, "slow", 200);
 }
 
+/// The instances: two of each framework's quickstart.
+const INSTANCES: [Framework; 4] = [
+    Framework::Actix,
+    Framework::Axum,
+    Framework::Actix,
+    Framework::Axum,
+];
+
 #[test]
-fn prometheus_scrapes_three_instances_and_counts_exactly_what_was_sent() {
-    let instances: Vec<ExampleServer> = (0..3).map(|_| ExampleServer::start(&[])).collect();
-    let targets: Vec<SocketAddr> = instances.iter().map(|i| i.addr).collect();
+fn prometheus_scrapes_actix_and_axum_instances_and_counts_exactly_what_was_sent() {
+    let instances: Vec<(Framework, ExampleServer)> = INSTANCES
+        .iter()
+        .map(|&framework| (framework, ExampleServer::start(framework.example(), &[])))
+        .collect();
+    let targets: Vec<SocketAddr> = instances.iter().map(|(_, i)| i.addr).collect();
     let prometheus = Prometheus::start("quickstart", &targets);
 
-    wait_until("all three targets are up", || {
+    wait_until("all four targets are up", || {
         let up = prometheus.query(r#"up{job="quickstart"}"#);
-        up.len() == 3 && up.iter().all(|(_, v)| *v == 1.0)
+        up.len() == INSTANCES.len() && up.iter().all(|(_, v)| *v == 1.0)
     });
 
     let mut sent = Sent::default();
-    for (i, instance) in instances.iter().enumerate() {
-        drive_mix(&mut sent, instance.addr, i + 1);
+    for (i, (framework, instance)) in instances.iter().enumerate() {
+        drive_mix(&mut sent, *framework, instance.addr, i + 1);
     }
     // `/health` was answered once per instance by the start-up probe; it is not part of the mix.
     let selector = r#"{job="quickstart",handler!="health"}"#;
@@ -99,7 +113,7 @@ fn prometheus_scrapes_three_instances_and_counts_exactly_what_was_sent() {
     // A second wave of slow requests after the series exist, so `rate` sees them increase.
     let second_wave: Vec<_> = instances
         .iter()
-        .map(|instance| {
+        .map(|(_, instance)| {
             let addr = instance.addr;
             thread::spawn(move || {
                 let mut sent = Sent::default();
@@ -121,7 +135,7 @@ fn prometheus_scrapes_three_instances_and_counts_exactly_what_was_sent() {
 
     // up == 1 on every target.
     let up = prometheus.query(r#"up{job="quickstart"}"#);
-    assert_eq!(up.len(), 3, "{up:?}");
+    assert_eq!(up.len(), INSTANCES.len(), "{up:?}");
     assert!(up.iter().all(|(_, v)| *v == 1.0), "{up:?}");
 
     // sum without(instance, job) equals, per handler and status, exactly the requests sent.
@@ -153,14 +167,14 @@ fn prometheus_scrapes_three_instances_and_counts_exactly_what_was_sent() {
     // Nothing in flight on any instance once traffic stops.
     let in_flight =
         prometheus.query(r#"sum by (instance) (http_requests_in_flight{job="quickstart"})"#);
-    assert_eq!(in_flight.len(), 3, "{in_flight:?}");
+    assert_eq!(in_flight.len(), INSTANCES.len(), "{in_flight:?}");
     assert!(in_flight.iter().all(|(_, v)| *v == 0.0), "{in_flight:?}");
 }
 
-fn lint_after_traffic(env: &[(&str, &str)], expect_prefix: &str) {
-    let example = ExampleServer::start(env);
+fn lint_after_traffic(framework: Framework, env: &[(&str, &str)], expect_prefix: &str) {
+    let example = ExampleServer::start(framework.example(), env);
     let mut sent = Sent::default();
-    drive_mix(&mut sent, example.addr, 2);
+    drive_mix(&mut sent, framework, example.addr, 2);
     let text = example.metrics();
     assert!(
         text.contains(&format!("{expect_prefix}http_requests_total{{")),
@@ -168,7 +182,7 @@ fn lint_after_traffic(env: &[(&str, &str)], expect_prefix: &str) {
     );
     let (ok, report) = promtool(&std::env::temp_dir(), &["check", "metrics"], &text);
     println!(
-        "promtool check metrics ({env:?}): {}",
+        "promtool check metrics ({framework:?}, {env:?}): {}",
         if report.is_empty() {
             "no findings"
         } else {
@@ -181,14 +195,13 @@ fn lint_after_traffic(env: &[(&str, &str)], expect_prefix: &str) {
     );
 }
 
-#[test]
-fn promtool_finds_no_problem_in_the_default_exposition() {
-    lint_after_traffic(&[], "");
+fn promtool_finds_no_problem_in_the_default_exposition(framework: Framework) {
+    lint_after_traffic(framework, &[], "");
 }
 
-#[test]
-fn promtool_finds_no_problem_with_namespace_and_constant_labels() {
+fn promtool_finds_no_problem_with_namespace_and_constant_labels(framework: Framework) {
     lint_after_traffic(
+        framework,
         &[
             ("METRICS_NAMESPACE", "api"),
             ("METRICS_CONST_LABELS", "service=users,region=eu"),
@@ -196,6 +209,11 @@ fn promtool_finds_no_problem_with_namespace_and_constant_labels() {
         "api_",
     );
 }
+
+both_frameworks!(
+    promtool_finds_no_problem_in_the_default_exposition,
+    promtool_finds_no_problem_with_namespace_and_constant_labels,
+);
 
 #[test]
 fn missing_binary_is_a_clear_failure() {

@@ -1,6 +1,7 @@
-//! From annotation to a firing alert, against a real Prometheus: the quickstart service (its
-//! handlers carry `objective = USERS` / `objective = REPORTS`) is scraped every second by a
-//! Prometheus that loads the rules the `rules` example generates from the same objectives —
+//! From annotation to a firing alert, against a real Prometheus, on both frameworks: the
+//! quickstart service (`quickstart`, `quickstart_axum`; its handlers carry `objective = USERS` /
+//! `objective = REPORTS`) is scraped every second by a Prometheus that loads the rules the
+//! `rules` example generates from the same objectives —
 //! time-scaled by 60, so the 1 h window is a minute and `for: 2m` is two seconds. The report
 //! handler starts failing; the fast-burn page goes `pending` and then `firing` for it, and for
 //! no other handler. Every rule evaluates without error, and every PromQL expression of the
@@ -8,13 +9,14 @@
 //!
 //! Every process started here is stopped when the test ends, pass or fail.
 
+#[macro_use]
 mod support;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use support::prometheus::{percent_encode, Prometheus};
-use support::{request, rules_example, ExampleServer};
+use support::{request, rules_example, ExampleServer, Framework};
 
 /// Alert states of `alertname` per (handler, objective).
 fn alert_states(prometheus: &Prometheus, alertname: &str) -> BTreeSet<(String, String, String)> {
@@ -60,9 +62,8 @@ fn readme_queries() -> Vec<String> {
     queries
 }
 
-#[test]
-fn failing_handler_fires_the_fast_burn_page_and_every_query_is_valid() {
-    let service = ExampleServer::start(&[]);
+fn failing_handler_fires_the_fast_burn_page_and_every_query_is_valid(framework: Framework) {
+    let service = ExampleServer::start(framework.example(), &[]);
     let rules = rules_example(&["--time-scale", "60", "--min-requests", "10"]);
     let prometheus = Prometheus::start_with_rules("quickstart", &[service.addr], Some(&rules));
 
@@ -95,7 +96,7 @@ fn failing_handler_fires_the_fast_burn_page_and_every_query_is_valid() {
         }
     }
     println!(
-        "fast-burn page after {:.1} s and {failed} failed requests: pending seen {pending_seen}, firing {firing_seen}",
+        "{framework:?}: fast-burn page after {:.1} s and {failed} failed requests: pending seen {pending_seen}, firing {firing_seen}",
         started.elapsed().as_secs_f64()
     );
     assert!(firing_seen, "the fast-burn alert did not fire within 90 s");
@@ -183,3 +184,5 @@ fn failing_handler_fires_the_fast_burn_page_and_every_query_is_valid() {
         );
     }
 }
+
+both_frameworks!(failing_handler_fires_the_fast_burn_page_and_every_query_is_valid);

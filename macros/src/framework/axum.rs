@@ -96,6 +96,8 @@ pub(super) fn wrapper(handler: &Handler, parts: &Parts<'_>) -> TokenStream {
         #vis struct #ident;
 
         #(#cfgs)*
+        // The user's deprecation is for the user's callers, not for this impl.
+        #[allow(deprecated)]
         const _: () = {
             impl #axum::Clone for #ident {
                 #[inline]

@@ -3,16 +3,18 @@
 
 use serde_json::{json, Value};
 
-use crate::slo::promql::{number, Queries, Sli, ERROR_OUTCOMES, PERIOD};
+use crate::slo::promql::{
+    number, Queries, Sli, BURN_RATE_PANEL_WINDOWS, DASHBOARD_RANGE as RANGE, PERIOD,
+};
 use crate::vocabulary::objective::Objective;
 
 /// The selector of the dashboard's `$handler` and `$instance` variables.
 const FILTER: &str = "handler=~\"$handler\", instance=~\"$instance\"";
 
-/// The dashboard JSON, ready for Grafana's "Import dashboard".
+/// The dashboard JSON, ready for Grafana's "Import dashboard". Every expression comes from
+/// [`Queries`].
 pub(crate) fn render(queries: &Queries, objectives: &[Objective]) -> String {
-    let names = &queries.names;
-    let total = &names.requests_total;
+    let total = &queries.names.requests_total;
     let mut panels = vec![
         row("Requests (RED per handler)", 0),
         timeseries(
@@ -20,10 +22,7 @@ pub(crate) fn render(queries: &Queries, objectives: &[Objective]) -> String {
             "reqps",
             (0, 1, 12),
             vec![target(
-                format!(
-                    "sum by (handler, class) (label_replace(rate({total}{{{FILTER}}}[$__rate_interval]), \
-                     \"class\", \"${{1}}xx\", \"status\", \"([0-9])..\"))"
-                ),
+                queries.status_class_rate("handler", FILTER, RANGE),
                 "{{handler}} {{class}}",
             )],
         ),
@@ -32,11 +31,7 @@ pub(crate) fn render(queries: &Queries, objectives: &[Objective]) -> String {
             "percentunit",
             (12, 1, 12),
             vec![target(
-                format!(
-                    "(sum by (handler) (rate({total}{{{FILTER}, outcome=~\"{ERROR_OUTCOMES}\"}}[$__rate_interval])) \
-                     or sum by (handler) (rate({total}{{{FILTER}}}[$__rate_interval])) * 0)\n\
-                     / sum by (handler) (rate({total}{{{FILTER}}}[$__rate_interval]))"
-                ),
+                queries.error_ratio("handler", FILTER, RANGE),
                 "{{handler}}",
             )],
         ),
@@ -48,12 +43,7 @@ pub(crate) fn render(queries: &Queries, objectives: &[Objective]) -> String {
                 .into_iter()
                 .map(|q| {
                     target(
-                        // Both duration families: a handler is in exactly one, so the buckets
-                        // summed per handler always share one layout.
-                        format!(
-                            "histogram_quantile({q}, sum by (handler, le) (rate({{__name__=~\"({}|{})_bucket\", {FILTER}}}[$__rate_interval])))",
-                            names.duration, names.custom_duration
-                        ),
+                        queries.latency_quantile(q, "handler", FILTER, RANGE),
                         &format!("{{{{handler}}}} p{}", number(q * 100.0)),
                     )
                 })
@@ -63,10 +53,7 @@ pub(crate) fn render(queries: &Queries, objectives: &[Objective]) -> String {
             "In flight",
             "short",
             (12, 9, 12),
-            vec![target(
-                format!("sum by (handler) ({}{{{FILTER}}})", names.in_flight),
-                "{{handler}}",
-            )],
+            vec![target(queries.in_flight("handler", FILTER), "{{handler}}")],
         ),
     ];
     let mut y = 17;
@@ -78,25 +65,18 @@ pub(crate) fn render(queries: &Queries, objectives: &[Objective]) -> String {
             let Some(budget) = sli.budget(objective) else {
                 continue;
             };
-            let selector = format!(
-                "{{objective=\"{}\", handler=~\"$handler\"}}",
-                objective.name()
-            );
+            let selector = format!("objective=\"{}\", handler=~\"$handler\"", objective.name());
             let what = sli.bad_requests(objective, "errors");
             panels.push(timeseries(
                 &format!("{}: burn rate ({what})", objective.name()),
                 "x",
                 (x, y, 6),
-                ["5m", "1h", "6h", "3d"]
-                    .into_iter()
+                BURN_RATE_PANEL_WINDOWS
+                    .iter()
                     .map(|window| {
                         target(
-                            format!(
-                                "{}{selector} / {}",
-                                queries.ratio_record(sli, window),
-                                number(budget)
-                            ),
-                            &format!("{{{{handler}}}} {window}"),
+                            queries.burn_rate(sli, window.name, &selector, budget),
+                            &format!("{{{{handler}}}} {}", window.name),
                         )
                     })
                     .collect(),
@@ -108,14 +88,7 @@ pub(crate) fn render(queries: &Queries, objectives: &[Objective]) -> String {
                     PERIOD.name
                 ),
                 (x + 6, y, 6),
-                target(
-                    format!(
-                        "1 - {}{selector} / {}",
-                        queries.ratio_record(sli, PERIOD.name),
-                        number(budget)
-                    ),
-                    "{{handler}}",
-                ),
+                target(queries.budget_left(sli, &selector, budget), "{{handler}}"),
             ));
             x += 12;
         }

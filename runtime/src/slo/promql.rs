@@ -4,6 +4,9 @@
 use crate::vocabulary::names::FamilyNames;
 use crate::vocabulary::objective::Objective;
 
+/// What the recording rules aggregate by: one series per handler of an objective.
+const RULES_BY: &str = "objective, handler";
+
 /// Outcomes that spend the success-rate objective's error budget.
 pub(crate) const ERROR_OUTCOMES: &str = "server_error|panic";
 
@@ -21,6 +24,13 @@ pub(crate) const D3: Window = Window::new("3d", 3 * 24 * 60 * 60);
 
 /// The SLO period: the budget is the share of bad requests allowed over the last 30 days.
 pub(crate) const PERIOD: Window = Window::new("30d", 30 * 24 * 60 * 60);
+
+/// The windows the dashboard shows each objective's burn rate over: the short and long windows
+/// of the page and of the ticket.
+pub(crate) const BURN_RATE_PANEL_WINDOWS: [Window; 4] = [M5, H1, H6, D3];
+
+/// The window of the dashboard's queries: Grafana's own, at least four scrape intervals.
+pub(crate) const DASHBOARD_RANGE: &str = "$__rate_interval";
 
 /// One rate window: its name in recording rule names and its nominal length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,18 +111,78 @@ impl Queries {
         format!("objective_handler:{}_{kind}:ratio_rate{window}", self.base)
     }
 
-    /// `sum by (objective, handler) (rate(<requests_total>{<selector>}[range]))`.
-    fn sum_rate(&self, metric: &str, selector: &str, range: &str) -> String {
-        format!("sum by (objective, handler) (rate({metric}{{{selector}}}[{range}]))")
+    /// `sum by (<by>) (rate(<metric>{<selector>}[range]))`.
+    fn sum_rate(&self, by: &str, metric: &str, selector: &str, range: &str) -> String {
+        format!("sum by ({by}) (rate({metric}{{{selector}}}[{range}]))")
     }
 
     /// The expression of [`rate_record`](Self::rate_record).
     pub(crate) fn rate_expr(&self, objective: &str, range: &str) -> String {
         self.sum_rate(
+            RULES_BY,
             &self.names.requests_total,
             &format!("objective=\"{objective}\""),
             range,
         )
+    }
+
+    /// Requests per second by status class (`2xx`, `4xx`, …) and `by`.
+    pub(crate) fn status_class_rate(&self, by: &str, selector: &str, range: &str) -> String {
+        format!(
+            "sum by ({by}, class) (label_replace(rate({}{{{selector}}}[{range}]), \
+             \"class\", \"${{1}}xx\", \"status\", \"([0-9])..\"))",
+            self.names.requests_total
+        )
+    }
+
+    /// The share of requests ending in `server_error` or `panic`, by `by`: 0 rather than
+    /// nothing when none failed, nothing when there were no requests.
+    pub(crate) fn error_ratio(&self, by: &str, selector: &str, range: &str) -> String {
+        let total = &self.names.requests_total;
+        let errors = self.sum_rate(
+            by,
+            total,
+            &format!("{selector}, outcome=~\"{ERROR_OUTCOMES}\""),
+            range,
+        );
+        let requests = self.sum_rate(by, total, selector, range);
+        format!("({errors} or {requests} * 0)\n/\n{requests}")
+    }
+
+    /// The `quantile` of the request duration by `by`, over both duration families: a handler
+    /// is in exactly one, so the buckets summed per handler always share one layout.
+    pub(crate) fn latency_quantile(
+        &self,
+        quantile: f64,
+        by: &str,
+        selector: &str,
+        range: &str,
+    ) -> String {
+        format!(
+            "histogram_quantile({quantile}, sum by ({by}, le) (rate({{__name__=~\"{}_bucket\", {selector}}}[{range}])))",
+            self.duration_families_regex()
+        )
+    }
+
+    /// Requests being served now, by `by`.
+    pub(crate) fn in_flight(&self, by: &str, selector: &str) -> String {
+        format!("sum by ({by}) ({}{{{selector}}})", self.names.in_flight)
+    }
+
+    /// How many times its budget an objective's handlers spend over `window`, from the
+    /// recording rules: 1 spends the budget exactly over the SLO period.
+    pub(crate) fn burn_rate(&self, sli: Sli, window: &str, selector: &str, budget: f64) -> String {
+        format!(
+            "{}{{{selector}}} / {}",
+            self.ratio_record(sli, window),
+            number(budget)
+        )
+    }
+
+    /// The share of the budget left over the SLO period: 1 untouched, 0 spent, below 0
+    /// overspent.
+    pub(crate) fn budget_left(&self, sli: Sli, selector: &str, budget: f64) -> String {
+        format!("1 - {}", self.burn_rate(sli, PERIOD.name, selector, budget))
     }
 
     /// The expression of [`ratio_record`](Self::ratio_record). A window without a bad request
@@ -121,26 +191,17 @@ impl Queries {
         let name = objective.name();
         let all = format!("objective=\"{name}\"");
         match sli {
-            Sli::Errors => {
-                let total = &self.names.requests_total;
-                let errors = self.sum_rate(
-                    total,
-                    &format!("{all}, outcome=~\"{ERROR_OUTCOMES}\""),
-                    range,
-                );
-                let requests = self.sum_rate(total, &all, range);
-                format!("({errors} or {requests} * 0)\n/\n{requests}")
-            }
+            Sli::Errors => self.error_ratio(RULES_BY, &all, range),
             Sli::Latency => {
                 let threshold = latency_threshold(objective);
                 // Both duration families: handlers with their own buckets record into the
                 // custom one, and the threshold is a bucket of either (checked before).
                 let durations = self.duration_families_regex();
                 let fast = format!(
-                    "sum by (objective, handler) (rate({{__name__=~\"{durations}_bucket\", {all}, le=\"{threshold}\"}}[{range}]))"
+                    "sum by ({RULES_BY}) (rate({{__name__=~\"{durations}_bucket\", {all}, le=\"{threshold}\"}}[{range}]))"
                 );
                 let count = format!(
-                    "sum by (objective, handler) (rate({{__name__=~\"{durations}_count\", {all}}}[{range}]))"
+                    "sum by ({RULES_BY}) (rate({{__name__=~\"{durations}_count\", {all}}}[{range}]))"
                 );
                 format!("1 - ({fast}\n/\n{count})")
             }

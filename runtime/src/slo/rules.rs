@@ -92,7 +92,12 @@ impl RuleOptions {
     }
 
     fn scaled_seconds(&self, window: &Window) -> u64 {
-        (window.seconds / self.time_scale).max(1)
+        self.scaled(window.seconds)
+    }
+
+    /// `seconds` divided by the time scale, at least one second.
+    fn scaled(&self, seconds: u64) -> u64 {
+        (seconds / self.time_scale).max(1)
     }
 }
 
@@ -253,7 +258,7 @@ fn render_alert(
         Sli::Errors => "error",
         Sli::Latency => "latency",
     };
-    let for_seconds = alert.for_seconds / options.time_scale;
+    let for_seconds = options.scaled(alert.for_seconds);
     let _ = writeln!(yaml, "      - alert: {alert_name}\n        expr: |");
     let _ = writeln!(
         yaml,
@@ -264,9 +269,7 @@ fn render_alert(
         yaml,
         "          and on (objective, handler)\n          {guard}"
     );
-    if for_seconds > 0 {
-        let _ = writeln!(yaml, "        for: {}", duration(for_seconds));
-    }
+    let _ = writeln!(yaml, "        for: {}", duration(for_seconds));
     let _ = writeln!(
         yaml,
         "        labels:\n          objective: {}\n          severity: {}\n          sli: {}",
@@ -314,4 +317,26 @@ fn quoted(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocabulary::names::FamilyNames;
+
+    const API: Objective = Objective::new("api").success_rate(0.999);
+
+    fn rules(options: &RuleOptions) -> String {
+        render(&Queries::new(FamilyNames::new(None)), &[API], options)
+    }
+
+    #[test]
+    fn a_scaled_for_is_at_least_one_second_never_dropped() {
+        // 2 minutes and 15 minutes divided by 1000: less than a second each.
+        let yaml = rules(&RuleOptions::new().time_scale(1_000));
+        assert_eq!(yaml.matches("        for: 1s\n").count(), 2, "{yaml}");
+        let yaml = rules(&RuleOptions::new().time_scale(60));
+        assert_eq!(yaml.matches("        for: 2s\n").count(), 1, "{yaml}");
+        assert_eq!(yaml.matches("        for: 15s\n").count(), 1, "{yaml}");
+    }
 }
