@@ -25,15 +25,17 @@
 //!     fn call(self, request: Request, state: S) -> MeteredFuture {
 //!         async fn get_user(State(db): State<Db>, Path(id): Path<u32>) -> Json<User> { ... }
 //!         static SITE: HandlerSite = HandlerSite::new("get_user", &[], &[]);
-//!         serve(&SITE, request, |request| Handler::<(M, State<Db>, Path<u32>), S>::call(get_user, request, state))
+//!         serve2(&SITE, request, state, get_user)
 //!     }
 //! }
 //! ```
 //!
 //! The bounds are axum's own for a function handler, written with the argument types of the
-//! signature (an `fn` item's type has no name). The call delegates to axum's implementation for
-//! the user's function, so extraction, rejections and `IntoResponse` are axum's; `serve` adds the
-//! recording around the future axum returns, without another allocation.
+//! signature (an `fn` item's type has no name). `serve2` (one per number of arguments, like
+//! axum's impls) states axum's bounds for the user's function, so that a function that is no
+//! handler is an error saying why, and delegates to axum's implementation for it: extraction,
+//! rejections and `IntoResponse` are axum's. It adds the recording around the future axum
+//! returns, without another allocation.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -78,6 +80,8 @@ pub(super) fn wrapper(handler: &Handler, parts: &Parts<'_>) -> TokenStream {
         })
         .collect();
     let state = quote!(__HandlerMetricsState);
+    // `serve0` … `serve16`, by the number of arguments (at most 16: checked before).
+    let serve = syn::Ident::new(&format!("serve{}", types.len()), *signature_span);
     let (generics, marker, bounds) = match types.split_last() {
         None => (quote!(<#state>), quote!(((),)), TokenStream::new()),
         Some((last, parts)) => (
@@ -123,16 +127,11 @@ pub(super) fn wrapper(handler: &Handler, parts: &Parts<'_>) -> TokenStream {
 
                     #site
 
-                    #axum::serve(
+                    #axum::#serve(
                         &__HANDLER_METRICS_SITE,
                         __handler_metrics_request,
-                        |__handler_metrics_request| {
-                            #axum::Handler::<#marker, #state>::call(
-                                #handler_fn,
-                                __handler_metrics_request,
-                                __handler_metrics_state,
-                            )
-                        },
+                        __handler_metrics_state,
+                        #handler_fn,
                     )
                 }
             }

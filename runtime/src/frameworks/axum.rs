@@ -12,7 +12,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
+use axum::handler::Handler;
 use axum::http::header::{HeaderValue, CONTENT_TYPE as CONTENT_TYPE_HEADER};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -81,12 +82,12 @@ async fn expose() -> Response {
 }
 
 /// The future axum's own `Handler` implementation returns for an `async fn`.
-pub type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
+type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
 
 /// Begins recording `request` under `site` and runs `handler` (axum's own handler for the
 /// user's function) inside the recording.
 #[inline]
-pub fn serve(
+fn serve(
     site: &'static HandlerSite,
     request: Request,
     handler: impl FnOnce(Request) -> HandlerFuture,
@@ -97,6 +98,75 @@ pub fn serve(
         inner: handler(request),
     }
 }
+
+/// `serve0` … `serve16`, one per number of arguments, as axum's own `Handler` impls: serve a
+/// request with the user's function through axum's `Handler` for it, recorded under `site`.
+///
+/// Their bounds are those of axum's impl, spelled out so that a function that is no handler is
+/// an error that says why (an argument that is no extractor, a return value that is no
+/// response, a future that is not `Send`) instead of only "`Handler` is not implemented".
+macro_rules! serve_with_arguments {
+    ($name:ident; $($part:ident),*; $last:ident) => {
+        #[doc(hidden)]
+        #[inline]
+        pub fn $name<F, Fut, S, M, $($part,)* $last>(
+            site: &'static HandlerSite,
+            request: Request,
+            state: S,
+            handler: F,
+        ) -> MeteredFuture
+        where
+            F: FnOnce($($part,)* $last) -> Fut + Clone + Send + Sync + 'static,
+            Fut: Future + Send,
+            Fut::Output: IntoResponse,
+            S: Send + Sync + 'static,
+            $($part: FromRequestParts<S> + Send,)*
+            $last: FromRequest<S, M> + Send,
+        {
+            serve(site, request, |request| {
+                Handler::<(M, $($part,)* $last,), S>::call(handler, request, state)
+            })
+        }
+    };
+}
+
+/// The handler without arguments: see [`serve_with_arguments`].
+#[inline]
+pub fn serve0<F, Fut, S>(
+    site: &'static HandlerSite,
+    request: Request,
+    state: S,
+    handler: F,
+) -> MeteredFuture
+where
+    F: FnOnce() -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future + Send,
+    Fut::Output: IntoResponse,
+    S: Send + Sync + 'static,
+{
+    serve(site, request, |request| {
+        Handler::<((),), S>::call(handler, request, state)
+    })
+}
+
+serve_with_arguments!(serve1; ; T1);
+serve_with_arguments!(serve2; T1; T2);
+serve_with_arguments!(serve3; T1, T2; T3);
+serve_with_arguments!(serve4; T1, T2, T3; T4);
+serve_with_arguments!(serve5; T1, T2, T3, T4; T5);
+serve_with_arguments!(serve6; T1, T2, T3, T4, T5; T6);
+serve_with_arguments!(serve7; T1, T2, T3, T4, T5, T6; T7);
+serve_with_arguments!(serve8; T1, T2, T3, T4, T5, T6, T7; T8);
+serve_with_arguments!(serve9; T1, T2, T3, T4, T5, T6, T7, T8; T9);
+serve_with_arguments!(serve10; T1, T2, T3, T4, T5, T6, T7, T8, T9; T10);
+serve_with_arguments!(serve11; T1, T2, T3, T4, T5, T6, T7, T8, T9, T10; T11);
+serve_with_arguments!(serve12; T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11; T12);
+serve_with_arguments!(serve13; T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12; T13);
+serve_with_arguments!(serve14; T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13; T14);
+serve_with_arguments!(serve15; T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14; T15);
+serve_with_arguments!(
+    serve16; T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15; T16
+);
 
 /// The recording's start, out of line: the same code for every handler.
 #[inline(never)]
