@@ -42,6 +42,45 @@ pub async fn documented(body: String) -> Result<String, actix_web::Error> {
     Ok(body)
 }
 
+/// axum handlers under the same denials: with state, several extractors, a rejection type of
+/// their own.
+mod axum_handlers {
+    use axum::extract::{Path, State};
+    use axum::http::StatusCode;
+    use handler_metrics::axum::metered;
+
+    #[metered]
+    pub(super) async fn with_state(State(n): State<u8>, Path(id): Path<u32>) -> String {
+        format!("{n} {id}")
+    }
+
+    #[metered(name = "lint_axum_named", buckets = [0.1, 1], labels(team = "lint"), objective = super::LINT_OBJECTIVE)]
+    pub(super) async fn named() -> Result<&'static str, StatusCode> {
+        Ok("ok")
+    }
+}
+
+#[tokio::test]
+async fn lint_clean_axum_handlers_still_record() {
+    use tower::ServiceExt;
+    let app = ::axum::Router::new()
+        .route(
+            "/axum/{id}",
+            ::axum::routing::get(axum_handlers::with_state),
+        )
+        .route("/axum", ::axum::routing::get(axum_handlers::named))
+        .with_state(7_u8);
+    for uri in ["/axum/1", "/axum"] {
+        let request = ::axum::http::Request::get(uri)
+            .body(::axum::body::Body::empty())
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert!(response.status().is_success(), "{uri}");
+    }
+    assert_eq!(testing::handler("with_state").requests(), 1);
+    assert_eq!(testing::handler("lint_axum_named").requests(), 1);
+}
+
 #[actix_web::test]
 async fn lint_clean_handlers_still_record() {
     let app = test::init_service(

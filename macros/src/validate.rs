@@ -111,7 +111,8 @@ fn check_signature(framework: Framework, handler: &Handler, errors: &mut Errors)
         errors.spanned(
             quote::quote!(#(#extra)*),
             format!(
-                "too many extractor arguments: {framework_name} handlers take at most {max}, this one takes {}; {}",
+                "too many extractor arguments: {framework_name} handlers take at most {max}{}, this one takes {}; {}",
+                facts.limit_note,
                 sig.inputs.len(),
                 facts.group_args,
             ),

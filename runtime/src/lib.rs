@@ -83,13 +83,11 @@ pub mod __private {
     /// The axum side of the generated handler.
     #[cfg(feature = "axum")]
     pub mod axum {
-        pub use crate::frameworks::axum::{
-            serve0, serve1, serve10, serve11, serve12, serve13, serve14, serve15, serve16, serve2,
-            serve3, serve4, serve5, serve6, serve7, serve8, serve9, MeteredFuture,
-        };
-        pub use ::axum::extract::{FromRequest, FromRequestParts, Request};
-        pub use ::axum::handler::Handler;
-        pub use ::core::clone::Clone;
-        pub use ::core::marker::{Send, Sync};
+        pub use crate::frameworks::axum::{run, Begin, Extracted, SiteOf};
+        pub use crate::hot_path::site::HandlerSite;
+        pub use ::axum::response::{IntoResponse, Response};
+        pub use ::core::future::Future;
+        pub use ::core::marker::Send;
+        pub use ::core::result::Result::{Err, Ok};
     }
 }

@@ -1,20 +1,22 @@
-//! axum integration: the future `#[metered]` handlers run in, and the `/metrics` router.
+//! axum integration: the extractors and the future of the function `#[metered]` generates, and
+//! the `/metrics` router.
 //!
-//! The handler `#[metered]` generates for axum implements `axum::handler::Handler` for every
-//! state the user's function is a handler for, and delegates to axum's own implementation for
-//! that function: extraction, rejections and `IntoResponse` stay exactly axum's. What it adds is
-//! [`serve`]: read the route template ([`MatchedPath`], set by the router, nest prefixes
-//! included) and the method, begin the recording, and wrap axum's future in [`MeteredFuture`],
-//! which finishes the recording with the response's status. axum boxes every function
-//! handler's future itself; the wrapper adds no allocation of its own.
+//! The generated function is an ordinary axum handler, registered as the user's was, whose
+//! arguments are [`Begin`] and one [`Extracted`] per argument of the user's function. axum
+//! extracts them in order with the router's state, whatever it is: `Begin` first, which reads
+//! the route template ([`MatchedPath`], set by the router, nest prefixes included) and the
+//! method and begins the recording, so that extraction is timed; then each `Extracted`, which
+//! never fails but keeps the user's extractor's rejection as the response axum would have sent.
+//! [`run`] finishes the recording with the status of the response. axum boxes every handler's
+//! future itself; this adds no allocation of its own.
 
+use std::convert::Infallible;
 use std::future::Future;
-use std::pin::Pin;
-use std::task::{ready, Context, Poll};
+use std::marker::PhantomData;
 
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
-use axum::handler::Handler;
 use axum::http::header::{HeaderValue, CONTENT_TYPE as CONTENT_TYPE_HEADER};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -81,146 +83,126 @@ async fn expose() -> Response {
     }
 }
 
-/// The future axum's own `Handler` implementation returns for an `async fn`.
-type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
+/// The handler site of one `#[metered]` axum handler, named by a type: the macro emits an empty
+/// enum implementing it next to the handler, so that [`Begin`] knows whose request it begins.
+pub trait SiteOf {
+    /// The handler's site.
+    fn site() -> &'static HandlerSite;
+}
 
-/// Begins recording `request` under `site` and runs `handler` (axum's own handler for the
-/// user's function) inside the recording.
-#[inline]
-fn serve(
-    site: &'static HandlerSite,
-    request: Request,
-    handler: impl FnOnce(Request) -> HandlerFuture,
-) -> MeteredFuture {
-    let recording = begin(site, &request);
-    MeteredFuture {
-        recording: Some(recording),
-        inner: handler(request),
+/// The first argument of a `#[metered]` axum handler: extracted before the user's extractors,
+/// it begins the recording of the request for the handler `Site`.
+pub struct Begin<Site> {
+    recording: Recording,
+    site: PhantomData<fn() -> Site>,
+}
+
+impl<S, Site> FromRequestParts<S> for Begin<Site>
+where
+    S: Send + Sync,
+    Site: SiteOf,
+{
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Infallible> {
+        Ok(Begin {
+            recording: begin(Site::site(), parts),
+            site: PhantomData,
+        })
     }
 }
-
-/// `serve0` … `serve16`, one per number of arguments, as axum's own `Handler` impls: serve a
-/// request with the user's function through axum's `Handler` for it, recorded under `site`.
-///
-/// Their bounds are those of axum's impl, spelled out so that a function that is no handler is
-/// an error that says why (an argument that is no extractor, a return value that is no
-/// response, a future that is not `Send`) instead of only "`Handler` is not implemented".
-macro_rules! serve_with_arguments {
-    ($name:ident; $($part:ident),*; $last:ident) => {
-        #[doc(hidden)]
-        #[inline]
-        pub fn $name<F, Fut, S, M, $($part,)* $last>(
-            site: &'static HandlerSite,
-            request: Request,
-            state: S,
-            handler: F,
-        ) -> MeteredFuture
-        where
-            F: FnOnce($($part,)* $last) -> Fut + Clone + Send + Sync + 'static,
-            Fut: Future + Send,
-            Fut::Output: IntoResponse,
-            S: Send + Sync + 'static,
-            $($part: FromRequestParts<S> + Send,)*
-            $last: FromRequest<S, M> + Send,
-        {
-            serve(site, request, |request| {
-                Handler::<(M, $($part,)* $last,), S>::call(handler, request, state)
-            })
-        }
-    };
-}
-
-/// The handler without arguments: see [`serve_with_arguments`].
-#[inline]
-pub fn serve0<F, Fut, S>(
-    site: &'static HandlerSite,
-    request: Request,
-    state: S,
-    handler: F,
-) -> MeteredFuture
-where
-    F: FnOnce() -> Fut + Clone + Send + Sync + 'static,
-    Fut: Future + Send,
-    Fut::Output: IntoResponse,
-    S: Send + Sync + 'static,
-{
-    serve(site, request, |request| {
-        Handler::<((),), S>::call(handler, request, state)
-    })
-}
-
-serve_with_arguments!(serve1; ; T1);
-serve_with_arguments!(serve2; T1; T2);
-serve_with_arguments!(serve3; T1, T2; T3);
-serve_with_arguments!(serve4; T1, T2, T3; T4);
-serve_with_arguments!(serve5; T1, T2, T3, T4; T5);
-serve_with_arguments!(serve6; T1, T2, T3, T4, T5; T6);
-serve_with_arguments!(serve7; T1, T2, T3, T4, T5, T6; T7);
-serve_with_arguments!(serve8; T1, T2, T3, T4, T5, T6, T7; T8);
-serve_with_arguments!(serve9; T1, T2, T3, T4, T5, T6, T7, T8; T9);
-serve_with_arguments!(serve10; T1, T2, T3, T4, T5, T6, T7, T8, T9; T10);
-serve_with_arguments!(serve11; T1, T2, T3, T4, T5, T6, T7, T8, T9, T10; T11);
-serve_with_arguments!(serve12; T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11; T12);
-serve_with_arguments!(serve13; T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12; T13);
-serve_with_arguments!(serve14; T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13; T14);
-serve_with_arguments!(serve15; T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14; T15);
-serve_with_arguments!(
-    serve16; T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15; T16
-);
 
 /// The recording's start, out of line: the same code for every handler.
 #[inline(never)]
-fn begin(site: &'static HandlerSite, request: &Request) -> Recording {
-    let endpoint = request
-        .extensions()
+fn begin(site: &'static HandlerSite, parts: &Parts) -> Recording {
+    let endpoint = parts
+        .extensions
         .get::<MatchedPath>()
         .map(MatchedPath::as_str);
-    Metrics::global().begin(site, endpoint, request.method().as_str())
+    Metrics::global().begin(site, endpoint, parts.method.as_str())
 }
 
-/// A `#[metered]` axum handler's future: axum's future for the user's function, and the
-/// recording it finishes with the response's status.
+/// An argument of the user's function, extracted by axum with the router's state: the value,
+/// or the response the extractor's rejection turns into. Never rejected itself, so that the
+/// handler runs, and records, for every request its route receives.
+pub struct Extracted<T>(Result<T, Response>);
+
+impl<T> Extracted<T> {
+    /// The value, or the rejection's response.
+    #[inline]
+    #[allow(
+        clippy::result_large_err,
+        reason = "the error is the response the handler returns: boxing it would allocate"
+    )]
+    pub fn into_inner(self) -> Result<T, Response> {
+        self.0
+    }
+}
+
+impl<S, T> FromRequestParts<S> for Extracted<T>
+where
+    S: Send + Sync,
+    T: FromRequestParts<S>,
+{
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
+        let extracted = T::from_request_parts(parts, state).await;
+        Ok(Extracted(extracted.map_err(IntoResponse::into_response)))
+    }
+}
+
+/// For the last argument, which may take the body. (An extractor from the request's head is
+/// `FromRequest` through axum's own impl of it for every `FromRequestParts`.)
+impl<S, T> FromRequest<S> for Extracted<T>
+where
+    S: Send + Sync,
+    T: FromRequest<S>,
+{
+    type Rejection = Infallible;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Infallible> {
+        let extracted = T::from_request(request, state).await;
+        Ok(Extracted(extracted.map_err(IntoResponse::into_response)))
+    }
+}
+
+/// Runs the handler's `response` future inside the recording `begin` started, and finishes it
+/// with the response's status.
 ///
 /// Dropped before it completes (the client went away, a timeout layer gave up), the recording
 /// counts a cancellation; a panic while it is polled counts a panic, whether or not a
-/// `CatchPanicLayer` catches it further out.
-pub struct MeteredFuture {
-    recording: Option<Recording>,
-    inner: HandlerFuture,
+/// `CatchPanicLayer` catches it further out: the recording is a local of this `async fn`, and
+/// an `async fn` drops its locals while a panic unwinds through it.
+pub async fn run<Site>(begin: Begin<Site>, response: impl Future<Output = Response>) -> Response {
+    let recording = begin.recording;
+    let response = response.await;
+    recording.finish(response.status().as_u16());
+    response
 }
 
-impl std::fmt::Debug for MeteredFuture {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MeteredFuture")
-            .field("recording", &self.recording)
-            .finish_non_exhaustive()
-    }
-}
+/// Never implemented: the bound of the `actix_web::FromRequest` impl [`Begin`] has when the
+/// `actix` feature is on too, so that an axum handler registered with actix-web is an error
+/// that names the right attribute.
+#[cfg(feature = "actix")]
+#[diagnostic::on_unimplemented(
+    message = "this handler has `#[handler_metrics::axum::metered]`: it is an axum handler, not an actix-web one",
+    label = "an axum handler, registered with actix-web",
+    note = "on an actix-web handler, write `#[handler_metrics::actix::metered]` (or `#[handler_metrics::metered]`)"
+)]
+pub trait AxumHandlerRegisteredWithActix {}
 
-impl Future for MeteredFuture {
-    type Output = Response;
+#[cfg(feature = "actix")]
+impl<Site> actix_web::FromRequest for Begin<Site>
+where
+    Site: AxumHandlerRegisteredWithActix,
+{
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, actix_web::Error>>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
-        let this = self.get_mut();
-        // A panic in the handler unwinds through this frame; a layer such as `CatchPanicLayer`
-        // may catch it and drop this future only afterwards, when nothing is panicking any
-        // more. The guard finishes the recording while the panic is still unwinding.
-        let guard = FinishOnUnwind(&mut this.recording);
-        let response = ready!(this.inner.as_mut().poll(cx));
-        if let Some(recording) = guard.0.take() {
-            recording.finish(response.status().as_u16());
-        }
-        Poll::Ready(response)
-    }
-}
-
-/// Drops the recording (which then counts a panic) if the frame it lives in unwinds.
-struct FinishOnUnwind<'a>(&'a mut Option<Recording>);
-
-impl Drop for FinishOnUnwind<'_> {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            drop(self.0.take());
-        }
+    fn from_request(_: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(Err(actix_web::error::ErrorInternalServerError(
+            "an axum handler cannot serve actix-web requests",
+        )))
     }
 }

@@ -1,5 +1,6 @@
 //! A crate that depends on the facade under another name (`metrics_facade`), so
-//! `::handler_metrics` does not exist here. `#[metered(crate = "metrics_facade")]` must work,
+//! `::handler_metrics` does not exist here. `#[metered(crate = "metrics_facade")]` must work
+//! (on actix-web and on axum),
 //! and without `crate` the expansion must fail to resolve (proving the argument is what is used):
 //!
 //! ```compile_fail
@@ -24,8 +25,26 @@ pub async fn hello(name: actix_web::web::Path<String>) -> String {
     format!("hello {name}")
 }
 
+/// The same on axum.
+#[metrics_facade::axum::metered(crate = "metrics_facade", name = "renamed_facade_axum")]
+pub async fn hello_axum(axum::extract::Path(name): axum::extract::Path<String>) -> String {
+    format!("hello {name}")
+}
+
 #[cfg(test)]
 mod tests {
+    #[tokio::test]
+    async fn renamed_facade_records_on_axum() {
+        use tower::ServiceExt;
+        let app = axum::Router::new().route("/hello/{name}", axum::routing::get(super::hello_axum));
+        let request = axum::http::Request::get("/hello/ada")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        assert_eq!(app.oneshot(request).await.unwrap().status(), 200);
+        let q = metrics_facade::testing::handler("renamed_facade_axum").endpoint("/hello/{name}");
+        assert_eq!(q.requests(), 1);
+    }
+
     use actix_web::{test, web, App};
 
     #[actix_web::test]
