@@ -8,8 +8,6 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Item, Signature, Visibility};
 
-use crate::framework::Framework;
-
 /// The annotated function: its attributes, visibility and signature parsed, its body not.
 pub(crate) struct Handler {
     /// Every attribute as written, in order.
@@ -45,10 +43,11 @@ impl Handler {
         })
     }
 
-    /// Where `attr` goes in the expansion for `framework`.
-    pub(crate) fn placement(framework: Framework, attr: &Attribute) -> Placement {
+    /// Where `attr` goes in the expansion, for a framework whose routing macros
+    /// `is_route_macro` recognises.
+    pub(crate) fn placement(is_route_macro: fn(&syn::Path) -> bool, attr: &Attribute) -> Placement {
         let path = attr.path();
-        if (framework.facts().is_route_macro)(path) {
+        if is_route_macro(path) {
             return Placement::Outer;
         }
         let Some(name) = path.get_ident().map(ToString::to_string) else {
@@ -62,11 +61,14 @@ impl Handler {
     }
 
     /// The attributes that go `outer` and `inner`, in their order.
-    pub(crate) fn split_attrs(&self, framework: Framework) -> (Vec<&Attribute>, Vec<&Attribute>) {
+    pub(crate) fn split_attrs(
+        &self,
+        is_route_macro: fn(&syn::Path) -> bool,
+    ) -> (Vec<&Attribute>, Vec<&Attribute>) {
         let mut outer = Vec::new();
         let mut inner = Vec::new();
         for attr in &self.attrs {
-            match Handler::placement(framework, attr) {
+            match Handler::placement(is_route_macro, attr) {
                 Placement::Outer => outer.push(attr),
                 Placement::Inner => inner.push(attr),
                 Placement::Both => {
@@ -150,10 +152,11 @@ fn braced_body(tree: TokenTree) -> syn::Result<TokenStream> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::Framework;
 
     fn place(framework: Framework, attr: &str) -> Placement {
         let item: syn::ItemFn = syn::parse_str(&format!("{attr}\nasync fn f() {{}}")).unwrap();
-        Handler::placement(framework, &item.attrs[0])
+        Handler::placement(framework.facts().is_route_macro, &item.attrs[0])
     }
 
     #[test]

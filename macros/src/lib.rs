@@ -4,8 +4,9 @@
 //! `handler_metrics::axum::metered`); this crate holds only the macros. The work reads as a
 //! pipeline, one module a step: `args` and `handler` parse the attribute and the function into a
 //! typed model that keeps the user's spans, `validate` checks that model without generating
-//! anything, and `expand` generates the neutral parts and hands them to the framework's own file
-//! under `framework`, the one seam between the pipeline and a web framework.
+//! anything, `parts` generates what every framework's wrapper is made of, and `expand` runs the
+//! pipeline and hands the parts to the framework's own file under `framework`, the one seam
+//! between the pipeline and a web framework.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -14,6 +15,7 @@ mod args;
 mod expand;
 mod framework;
 mod handler;
+mod parts;
 mod validate;
 
 use proc_macro::TokenStream;

@@ -1,15 +1,17 @@
 //! The per-request hot path: what runs on every request a `#[metered]` handler serves, and the
 //! storage it writes to.
 //!
-//! - [`site`]: the `static` each handler owns, with the series it has been reached through;
 //! - [`recording`]: the guard that records one request on every exit path;
-//! - [`series`]: the series themselves, created once (the cold part), then only added to;
+//! - [`site`]: the `static` each handler owns, with the series it has been reached through, and
+//!   their creation (the cold part: labels, buckets, warnings about its objective);
 //! - [`store`]: what series creation needs from the installed configuration, and every series;
+//! - [`series`]: the series themselves, only added to once created;
 //! - [`shards`], [`append_only`], [`clock`]: thread-sharded counts, the lock-free list series are
 //!   found in, and the time-stamp-counter clock.
 //!
-//! It imports only the [`vocabulary`](crate::vocabulary): no registry, exposition, SLO tooling or
-//! framework. Those read what it stores.
+//! Imports run down that list, with no cycle; the folder imports only the
+//! [`vocabulary`](crate::vocabulary): no registry, exposition, SLO tooling or framework. Those
+//! read what it stores.
 
 pub(crate) mod append_only;
 pub(crate) mod clock;

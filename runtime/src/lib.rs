@@ -37,11 +37,12 @@ mod vocabulary;
 
 pub use hot_path::recording::Recording;
 pub use hot_path::site::HandlerSite;
-pub use registry::config::{Config, DEFAULT_BUCKETS};
+pub use registry::config::Config;
 pub use registry::error::ConfigError;
 pub use registry::exposition::{ExpositionError, CONTENT_TYPE};
 pub use registry::metrics::Metrics;
 pub use slo::rules::RuleOptions;
+pub use vocabulary::buckets::DEFAULT_BUCKETS;
 pub use vocabulary::names::{
     method_label, FamilyNames, IN_FLIGHT_LABELS, OTHER_METHOD, REQUEST_LABELS, RESERVED_LABELS,
     UNMATCHED_ENDPOINT,

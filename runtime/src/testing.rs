@@ -172,7 +172,7 @@ impl Query {
     }
 
     fn matches_route(&self, route: &RouteSeries) -> bool {
-        route.site.name == self.handler
+        route.handler == self.handler
             && self
                 .endpoint
                 .as_deref()

@@ -1,7 +1,8 @@
-//! The words every layer shares: label and family names, the `outcome` label, and the
-//! [`Objective`] a handler declares. Plain values with no behaviour of their own beyond checks;
+//! The words every layer shares: label and family names, the default buckets, the `outcome`
+//! label, and the [`Objective`](objective::Objective) a handler declares. Plain values with no behaviour of their own beyond checks;
 //! this module imports nothing else of the crate.
 
+pub(crate) mod buckets;
 pub(crate) mod names;
 pub(crate) mod objective;
 pub(crate) mod outcome;

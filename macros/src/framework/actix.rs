@@ -31,9 +31,9 @@
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
-use super::Facts;
-use crate::expand::{respan, Parts};
+use super::facts::Facts;
 use crate::handler::Handler;
+use crate::parts::{respan, Parts};
 
 pub(super) const FACTS: Facts = Facts {
     name: "actix-web",

@@ -43,9 +43,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::FnArg;
 
-use super::Facts;
-use crate::expand::{respan, Parts};
+use super::facts::Facts;
 use crate::handler::Handler;
+use crate::parts::{respan, Parts};
 
 pub(super) const FACTS: Facts = Facts {
     name: "axum",

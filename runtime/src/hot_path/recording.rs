@@ -60,11 +60,7 @@ impl Recording {
     ) -> Recording {
         let endpoint = endpoint.unwrap_or(UNMATCHED_ENDPOINT);
         let method = method_label(method);
-        let route = site
-            .routes
-            .iter()
-            .find(|r| r.method == method && &*r.endpoint == endpoint)
-            .unwrap_or_else(|| RouteSeries::find_or_create(site, store, endpoint, method));
+        let route = site.route(store, endpoint, method);
         route.enter();
         Recording {
             route: Some(route),

@@ -6,15 +6,12 @@ use std::sync::OnceLock;
 
 use crate::hot_path::append_only::AppendOnly;
 use crate::hot_path::shards::Sharded;
-use crate::hot_path::site::HandlerSite;
-use crate::hot_path::store::Store;
-use crate::vocabulary::names::check_label_name;
 use crate::vocabulary::outcome::Outcome;
 
 /// The series of one handler reached through one route template with one method.
 pub(crate) struct RouteSeries {
-    pub(crate) site: &'static HandlerSite,
-    pub(crate) store: &'static Store,
+    /// The `handler` label.
+    pub(crate) handler: &'static str,
     pub(crate) endpoint: Box<str>,
     pub(crate) method: &'static str,
     /// Requests entered; in flight = entered − finished (finished = the histograms' counts).
@@ -25,6 +22,10 @@ pub(crate) struct RouteSeries {
     pub(crate) in_flight_labels: Vec<(String, String)>,
     /// The same, rendered for the text format by the exposition at its first scrape.
     pub(crate) in_flight_label_text: OnceLock<String>,
+    /// The histogram's upper bounds in seconds: the handler's own, or the configured ones.
+    bounds: &'static [f64],
+    /// Whether they are the handler's own (the custom-buckets family).
+    custom_buckets: bool,
 }
 
 /// One (status, outcome) of a route series: a histogram whose count is also the request counter.
@@ -56,44 +57,27 @@ pub(crate) struct HistogramValues {
 }
 
 impl RouteSeries {
-    /// Finds or creates the route series of `site` for `endpoint` and `method`. Series live as
-    /// long as the process: they are bounded by the routes and methods the application registers,
-    /// so they are leaked rather than counted.
-    pub(crate) fn find_or_create(
-        site: &'static HandlerSite,
-        store: &'static Store,
+    /// The series of `handler` through `endpoint` with `method`, labelled `labels` (sorted: the
+    /// in-flight gauge's), recording durations into `bounds`.
+    pub(crate) fn new(
+        handler: &'static str,
         endpoint: &str,
         method: &'static str,
-    ) -> &'static RouteSeries {
-        let route = site.routes.find_or_insert(
-            |r| r.method == method && &*r.endpoint == endpoint,
-            || {
-                warn_about_objective(site, store);
-                let in_flight_labels = series_labels(
-                    site,
-                    store,
-                    &[
-                        ("endpoint", endpoint),
-                        ("method", method),
-                        ("handler", site.name),
-                    ],
-                );
-                RouteSeries {
-                    site,
-                    store,
-                    endpoint: endpoint.into(),
-                    method,
-                    entered: Sharded::new(1),
-                    statuses: AppendOnly::new(),
-                    in_flight_label_text: OnceLock::new(),
-                    in_flight_labels,
-                }
-            },
-        );
-        store
-            .routes
-            .find_or_insert(|r| std::ptr::eq(*r, route), || route);
-        route
+        labels: Vec<(String, String)>,
+        bounds: &'static [f64],
+        custom_buckets: bool,
+    ) -> RouteSeries {
+        RouteSeries {
+            handler,
+            endpoint: endpoint.into(),
+            method,
+            entered: Sharded::new(1),
+            statuses: AppendOnly::new(),
+            in_flight_labels: labels,
+            in_flight_label_text: OnceLock::new(),
+            bounds,
+            custom_buckets,
+        }
     }
 
     #[inline]
@@ -127,24 +111,11 @@ impl RouteSeries {
     }
 
     fn new_status_series(&self, status: u16, outcome: Outcome) -> StatusSeries {
-        let status_text = status.to_string();
-        let labels = series_labels(
-            self.site,
-            self.store,
-            &[
-                ("endpoint", &self.endpoint),
-                ("method", self.method),
-                ("status", &status_text),
-                ("handler", self.site.name),
-                ("outcome", outcome.as_str()),
-            ],
-        );
-        let custom_buckets = self.site.has_custom_buckets();
-        let bounds: Box<[f64]> = if custom_buckets {
-            self.site.buckets.into()
-        } else {
-            self.store.buckets.clone().into()
-        };
+        let mut labels = self.in_flight_labels.clone();
+        labels.push(("status".to_owned(), status.to_string()));
+        labels.push(("outcome".to_owned(), outcome.as_str().to_owned()));
+        labels.sort();
+        let bounds: Box<[f64]> = self.bounds.into();
         let bounds_nanos = bounds.iter().map(|b| (b * 1e9).round() as u64).collect();
         let bound_texts = bounds.iter().map(f64::to_string).collect();
         StatusSeries {
@@ -155,7 +126,7 @@ impl RouteSeries {
             histogram: Sharded::new(bounds.len() + 2),
             bounds,
             bounds_nanos,
-            custom_buckets,
+            custom_buckets: self.custom_buckets,
             labels,
         }
     }
@@ -199,105 +170,5 @@ impl StatusSeries {
             count,
             sum_seconds: self.sum_seconds(),
         }
-    }
-}
-
-/// What the macro cannot check about a handler's objective, said once per route series on
-/// standard error: a latency threshold that is not one of the configured buckets (the handler's
-/// own are checked at compile time), and an objective the installed configuration does not
-/// declare, or declares with other targets, so that rules generated from it do not match.
-fn warn_about_objective(site: &HandlerSite, store: &Store) {
-    for warning in objective_warnings(site, store) {
-        eprintln!("handler-metrics: handler `{}`: {warning}", site.name);
-    }
-}
-
-fn objective_warnings(site: &HandlerSite, store: &Store) -> Vec<String> {
-    let mut warnings = Vec::new();
-    let Some(objective) = site.objective else {
-        return warnings;
-    };
-    let name = objective.name();
-    if !site.has_custom_buckets() && !objective.threshold_is_bucket(&store.buckets) {
-        warnings.push(format!(
-            "the latency threshold of objective `{name}` is not one of the configured buckets \
-             {:?}; its latency objective cannot be measured",
-            store.buckets
-        ));
-    }
-    if store.implicit {
-        return warnings;
-    }
-    match store.objectives.iter().find(|o| o.name() == name) {
-        Some(declared) if declared == objective => {}
-        Some(_) => warnings.push(format!(
-            "objective `{name}` is declared with `Config::objective` with other targets than the \
-             handler's; rules generated from the configuration use the configuration's"
-        )),
-        None => warnings.push(format!(
-            "objective `{name}` is not declared with `Config::objective`; rules and dashboards \
-             generated from the configuration do not cover it"
-        )),
-    }
-    warnings
-}
-
-/// The labels of one series, sorted by name: the crate's own, the handler's from the attribute,
-/// and the configured constant labels. A handler label that is invalid or repeats a configured
-/// one is left out (and said on standard error): the macro rejects invalid names at compile
-/// time, and the configuration wins over a handler for the same name.
-fn series_labels(site: &HandlerSite, store: &Store, own: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut labels: Vec<(String, String)> = own
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    labels.extend(store.const_labels.iter().cloned());
-    if let Some(objective) = site.objective {
-        labels.push(("objective".to_owned(), objective.name().to_owned()));
-    }
-    for (name, value) in site.labels {
-        let clash = labels.iter().any(|(n, _)| n == name);
-        if clash || check_label_name(name).is_err() {
-            eprintln!(
-                "handler-metrics: handler `{}` label `{name}` is left out: it is invalid or \
-                 also configured with `Config::const_label`",
-                site.name
-            );
-            continue;
-        }
-        labels.push(((*name).to_owned(), (*value).to_owned()));
-    }
-    labels.sort();
-    labels
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::{Objective, DEFAULT_BUCKETS};
-
-    const API: Objective = Objective::new("api")
-        .success_rate(0.999)
-        .latency(0.25, 0.99);
-    static SITE: HandlerSite = HandlerSite::new("h", &[], &[]).with_objective(&API);
-
-    fn installed(buckets: &[f64], objectives: Vec<Objective>) -> Store {
-        Store::new(buckets.to_vec(), Vec::new(), objectives, false)
-    }
-
-    #[test]
-    fn a_declared_objective_within_the_buckets_is_silent() {
-        assert!(objective_warnings(&SITE, &installed(&DEFAULT_BUCKETS, vec![API])).is_empty());
-    }
-
-    #[test]
-    fn what_the_macro_cannot_check_is_said() {
-        let warnings = objective_warnings(&SITE, &installed(&[0.1, 1.0], vec![]));
-        assert_eq!(warnings.len(), 2, "{warnings:?}");
-        assert!(warnings[0].contains("not one of the configured buckets"));
-        assert!(warnings[1].contains("not declared with `Config::objective`"));
-        let other = Objective::new("api").success_rate(0.99);
-        let warnings = objective_warnings(&SITE, &installed(&DEFAULT_BUCKETS, vec![other]));
-        assert!(warnings[0].contains("other targets"), "{warnings:?}");
     }
 }

@@ -1,7 +1,10 @@
-//! A handler site: the static the `#[metered]` macro emits once per annotated handler.
+//! A handler site: the static the `#[metered]` macro emits once per annotated handler, and how
+//! it finds, or the first time creates, its series for a route template and method.
 
 use crate::hot_path::append_only::AppendOnly;
 use crate::hot_path::series::RouteSeries;
+use crate::hot_path::store::Store;
+use crate::vocabulary::names::check_label_name;
 use crate::vocabulary::objective::Objective;
 
 /// One annotated handler: its `handler` label, its own labels and buckets from the attribute,
@@ -102,6 +105,59 @@ impl HandlerSite {
     pub(crate) fn has_custom_buckets(&self) -> bool {
         !self.buckets.is_empty()
     }
+
+    /// The series of this handler for `endpoint` and `method` (a label value already): a walk
+    /// of the few routes it was reached by, one acquire load each, no lock. The first request
+    /// of a combination creates it.
+    #[inline]
+    pub(crate) fn route(
+        &'static self,
+        store: &'static Store,
+        endpoint: &str,
+        method: &'static str,
+    ) -> &'static RouteSeries {
+        self.routes
+            .iter()
+            .find(|r| r.method == method && &*r.endpoint == endpoint)
+            .unwrap_or_else(|| self.create_route(store, endpoint, method))
+    }
+
+    /// Finds or creates the route series (another thread may have created it meanwhile). Series
+    /// live as long as the process: they are bounded by the routes and methods the application
+    /// registers, so they are leaked rather than counted.
+    #[cold]
+    fn create_route(
+        &'static self,
+        store: &'static Store,
+        endpoint: &str,
+        method: &'static str,
+    ) -> &'static RouteSeries {
+        let route = self.routes.find_or_insert(
+            |r| r.method == method && &*r.endpoint == endpoint,
+            || {
+                warn_about_objective(self, store);
+                let labels = series_labels(
+                    self,
+                    store,
+                    &[
+                        ("endpoint", endpoint),
+                        ("method", method),
+                        ("handler", self.name),
+                    ],
+                );
+                let (bounds, custom): (&'static [f64], bool) = if self.has_custom_buckets() {
+                    (self.buckets, true)
+                } else {
+                    (&store.buckets, false)
+                };
+                RouteSeries::new(self.name, endpoint, method, labels, bounds, custom)
+            },
+        );
+        store
+            .routes
+            .find_or_insert(|r| std::ptr::eq(*r, route), || route);
+        route
+    }
 }
 
 impl std::fmt::Debug for HandlerSite {
@@ -112,5 +168,105 @@ impl std::fmt::Debug for HandlerSite {
             .field("buckets", &self.buckets)
             .field("objective", &self.objective.map(Objective::name))
             .finish_non_exhaustive()
+    }
+}
+
+/// What the macro cannot check about a handler's objective, said once per route series on
+/// standard error: a latency threshold that is not one of the configured buckets (the handler's
+/// own are checked at compile time), and an objective the installed configuration does not
+/// declare, or declares with other targets, so that rules generated from it do not match.
+fn warn_about_objective(site: &HandlerSite, store: &Store) {
+    for warning in objective_warnings(site, store) {
+        eprintln!("handler-metrics: handler `{}`: {warning}", site.name);
+    }
+}
+
+fn objective_warnings(site: &HandlerSite, store: &Store) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let Some(objective) = site.objective else {
+        return warnings;
+    };
+    let name = objective.name();
+    if !site.has_custom_buckets() && !objective.threshold_is_bucket(&store.buckets) {
+        warnings.push(format!(
+            "the latency threshold of objective `{name}` is not one of the configured buckets \
+             {:?}; its latency objective cannot be measured",
+            store.buckets
+        ));
+    }
+    if store.implicit {
+        return warnings;
+    }
+    match store.objectives.iter().find(|o| o.name() == name) {
+        Some(declared) if declared == objective => {}
+        Some(_) => warnings.push(format!(
+            "objective `{name}` is declared with `Config::objective` with other targets than the \
+             handler's; rules generated from the configuration use the configuration's"
+        )),
+        None => warnings.push(format!(
+            "objective `{name}` is not declared with `Config::objective`; rules and dashboards \
+             generated from the configuration do not cover it"
+        )),
+    }
+    warnings
+}
+
+/// The labels of a route's series, sorted by name: the crate's own, the handler's from the
+/// attribute, and the configured constant labels; a status series adds `status` and `outcome`. A handler label that is invalid or repeats a configured
+/// one is left out (and said on standard error): the macro rejects invalid names at compile
+/// time, and the configuration wins over a handler for the same name.
+fn series_labels(site: &HandlerSite, store: &Store, own: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut labels: Vec<(String, String)> = own
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    labels.extend(store.const_labels.iter().cloned());
+    if let Some(objective) = site.objective {
+        labels.push(("objective".to_owned(), objective.name().to_owned()));
+    }
+    for (name, value) in site.labels {
+        let clash = labels.iter().any(|(n, _)| n == name);
+        if clash || check_label_name(name).is_err() {
+            eprintln!(
+                "handler-metrics: handler `{}` label `{name}` is left out: it is invalid or \
+                 also configured with `Config::const_label`",
+                site.name
+            );
+            continue;
+        }
+        labels.push(((*name).to_owned(), (*value).to_owned()));
+    }
+    labels.sort();
+    labels
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocabulary::buckets::DEFAULT_BUCKETS;
+
+    const API: Objective = Objective::new("api")
+        .success_rate(0.999)
+        .latency(0.25, 0.99);
+    static SITE: HandlerSite = HandlerSite::new("h", &[], &[]).with_objective(&API);
+
+    fn installed(buckets: &[f64], objectives: Vec<Objective>) -> Store {
+        Store::new(buckets.to_vec(), Vec::new(), objectives, false)
+    }
+
+    #[test]
+    fn a_declared_objective_within_the_buckets_is_silent() {
+        assert!(objective_warnings(&SITE, &installed(&DEFAULT_BUCKETS, vec![API])).is_empty());
+    }
+
+    #[test]
+    fn what_the_macro_cannot_check_is_said() {
+        let warnings = objective_warnings(&SITE, &installed(&[0.1, 1.0], vec![]));
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains("not one of the configured buckets"));
+        assert!(warnings[1].contains("not declared with `Config::objective`"));
+        let other = Objective::new("api").success_rate(0.99);
+        let warnings = objective_warnings(&SITE, &installed(&DEFAULT_BUCKETS, vec![other]));
+        assert!(warnings[0].contains("other targets"), "{warnings:?}");
     }
 }

@@ -7,20 +7,9 @@ use crate::registry::metrics::Metrics;
 use crate::slo::promql::{latency_threshold, Queries};
 use crate::slo::rules::RuleOptions;
 use crate::slo::{dashboard, rules};
+use crate::vocabulary::buckets::{check_buckets, DEFAULT_BUCKETS};
 use crate::vocabulary::names::{check_label_name, check_namespace, FamilyNames};
 use crate::vocabulary::objective::Objective;
-
-/// The default latency buckets, in seconds: those of actix-web-prom, so existing dashboards keep
-/// working.
-///
-/// # Examples
-///
-/// ```
-/// assert_eq!(handler_metrics_runtime::DEFAULT_BUCKETS.first(), Some(&0.005));
-/// ```
-pub const DEFAULT_BUCKETS: [f64; 14] = [
-    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
-];
 
 /// Start-up configuration of handler-metrics. Optional: without it, the first metered request
 /// installs the defaults (no namespace, [`DEFAULT_BUCKETS`], no constant labels,
@@ -319,44 +308,9 @@ impl Config {
     }
 }
 
-/// The rules every bucket list obeys, at run time here and at compile time in the macro.
-pub(crate) fn check_buckets(buckets: &[f64]) -> Result<(), String> {
-    if buckets.is_empty() {
-        return Err("expected at least one bucket".into());
-    }
-    for (i, &bound) in buckets.iter().enumerate() {
-        if !bound.is_finite() {
-            return Err(format!(
-                "bucket {bound} is not finite (`+Inf` is always added)"
-            ));
-        }
-        if bound < 0.0 {
-            return Err(format!("bucket {bound} is negative; durations are not"));
-        }
-        if i > 0 && bound <= buckets[i - 1] {
-            return Err(format!(
-                "buckets must be strictly increasing, but {bound} follows {}",
-                buckets[i - 1]
-            ));
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bucket_rules() {
-        assert!(check_buckets(&DEFAULT_BUCKETS).is_ok());
-        assert!(check_buckets(&[]).is_err());
-        assert!(check_buckets(&[0.1, 0.1]).is_err());
-        assert!(check_buckets(&[0.2, 0.1]).is_err());
-        assert!(check_buckets(&[-1.0]).is_err());
-        assert!(check_buckets(&[f64::INFINITY]).is_err());
-        assert!(check_buckets(&[f64::NAN]).is_err());
-    }
 
     #[test]
     fn invalid_configurations_are_errors_not_panics() {

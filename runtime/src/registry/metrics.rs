@@ -15,8 +15,8 @@ use crate::hot_path::recording::Recording;
 use crate::hot_path::series::{RouteSeries, StatusSeries};
 use crate::hot_path::site::HandlerSite;
 use crate::hot_path::store::Store;
-use crate::registry::config::DEFAULT_BUCKETS;
 use crate::registry::error::ConfigError;
+use crate::vocabulary::buckets::DEFAULT_BUCKETS;
 use crate::vocabulary::names::{FamilyNames, IN_FLIGHT_LABELS, REQUEST_LABELS};
 use crate::vocabulary::objective::Objective;
 

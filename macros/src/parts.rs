@@ -1,0 +1,113 @@
+//! The framework-neutral pieces every framework's wrapper is made of, generated once: the
+//! handler's `static` site with the compile-time check of its objective, the user's attributes
+//! sorted by where they go, and the span generated tokens carry.
+
+use proc_macro2::{Group, Literal, Span, TokenStream, TokenTree};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
+use syn::Attribute;
+
+use crate::args::Args;
+use crate::handler::Handler;
+
+/// What every framework's wrapper is made of, generated here once.
+pub(crate) struct Parts<'a> {
+    /// `::handler_metrics::__private`, or the `crate = "..."` path's.
+    pub(crate) private: TokenStream,
+    /// The `static __HANDLER_METRICS_SITE: HandlerSite`, and the objective's check.
+    pub(crate) site: TokenStream,
+    /// The span of the handler's argument list: generated tokens carry it, so that rustc
+    /// reports an unmet bound (an argument that is no extractor, a return type that is no
+    /// response) at the user's signature, once.
+    pub(crate) signature_span: Span,
+    /// The user's attributes that go on the item the framework registers.
+    pub(crate) outer_attrs: Vec<&'a Attribute>,
+    /// The user's attributes that stay on the user's function.
+    pub(crate) inner_attrs: Vec<&'a Attribute>,
+}
+
+impl<'a> Parts<'a> {
+    /// The parts of `handler`'s wrapper, for a framework whose routing macros `is_route_macro`
+    /// recognises (they stay on the item the framework registers).
+    pub(crate) fn new(
+        args: &Args,
+        handler: &'a Handler,
+        is_route_macro: fn(&syn::Path) -> bool,
+    ) -> Parts<'a> {
+        let krate = match &args.krate {
+            Some(path) => path.to_token_stream(),
+            None => quote!(::handler_metrics),
+        };
+        let private = quote!(#krate::__private);
+        let (outer_attrs, inner_attrs) = handler.split_attrs(is_route_macro);
+        Parts {
+            site: site(&private, args, handler),
+            private,
+            signature_span: handler.sig.paren_token.span.join(),
+            outer_attrs,
+            inner_attrs,
+        }
+    }
+}
+
+/// The handler's `static` site: its `handler` label, its own labels and buckets, its objective.
+fn site(private: &TokenStream, args: &Args, handler: &Handler) -> TokenStream {
+    let name = match &args.name {
+        Some(name) => name.value(),
+        None => handler.default_name(),
+    };
+    let labels = args.labels.iter().flatten().map(|label| {
+        let key = &label.name;
+        let value = &label.value;
+        quote!((#key, #value))
+    });
+    let buckets = args
+        .buckets
+        .iter()
+        .flat_map(|b| &b.values)
+        .map(|b| Literal::f64_unsuffixed(b.value));
+    let handler_buckets = quote!(&[#(#buckets),*]);
+    // An objective is checked in a `const`, at compile time, with its tokens' span: a malformed
+    // one, or a latency threshold missing from the handler's own `buckets`, is an error there.
+    let (with_objective, check_objective) = match &args.objective {
+        Some(path) => {
+            let span = path.span();
+            let objective_type = respan(quote!(#private::Objective), span);
+            let assert = respan(quote!(#private::assert_objective), span);
+            (
+                quote!(.with_objective(__HANDLER_METRICS_OBJECTIVE)),
+                // The path is type-checked once, in the first `const`, so a wrong one is one
+                // error on the user's tokens.
+                quote_spanned! {span=>
+                    const __HANDLER_METRICS_OBJECTIVE: &#objective_type = &#path;
+                    const _: () = #assert(__HANDLER_METRICS_OBJECTIVE, #handler_buckets);
+                },
+            )
+        }
+        None => (TokenStream::new(), TokenStream::new()),
+    };
+    let signature_span = handler.sig.paren_token.span.join();
+    let site_type = respan(quote!(#private::HandlerSite), signature_span);
+    quote! {
+        #check_objective
+        static __HANDLER_METRICS_SITE: #site_type =
+            #site_type::new(#name, &[#(#labels),*], #handler_buckets)
+                #with_objective;
+    }
+}
+
+/// `tokens` with every span set to `span`, so an error about them points there.
+pub(crate) fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let TokenTree::Group(group) = &tree {
+                let mut respanned = Group::new(group.delimiter(), respan(group.stream(), span));
+                respanned.set_span(span);
+                tree = TokenTree::Group(respanned);
+            }
+            tree.set_span(span);
+            tree
+        })
+        .collect()
+}
