@@ -18,112 +18,45 @@
 //! - `METRICS_NAMESPACE`: prefix of every metric name, e.g. `api` (default none).
 //! - `METRICS_CONST_LABELS`: labels on every series, e.g. `service=users,region=eu` (default none).
 
-use std::collections::BTreeMap;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, put, web, App, HttpResponse, HttpServer, ResponseError};
 use handler_metrics::metered;
 
+#[path = "shared/api.rs"]
+mod api;
 #[path = "shared/metrics_config.rs"]
 mod metrics_config;
+use api::{lock, ApiError, Db, Item, NewItem, NewUser, SlowQuery, User};
 use metrics_config::{metrics_config, REPORTS, USERS};
-use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Serialize)]
-struct User {
-    id: u32,
-    name: String,
-}
+type State = web::Data<Db>;
 
-#[derive(Deserialize)]
-struct NewUser {
-    name: String,
-}
-
-#[derive(Clone, Serialize)]
-struct Item {
-    id: u32,
-    owner: u32,
-    title: String,
-}
-
-#[derive(Deserialize)]
-struct NewItem {
-    title: String,
-}
-
-#[derive(Default)]
-struct Store {
-    users: BTreeMap<u32, User>,
-    items: BTreeMap<u32, Item>,
-    next_id: u32,
-}
-
-type State = web::Data<Mutex<Store>>;
-
-/// The API's error type: actix turns it into the response through `ResponseError`.
-#[derive(Debug)]
-enum ApiError {
-    NotFound(&'static str, u32),
-    Invalid(&'static str),
-    Unavailable,
-}
-
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ApiError::NotFound(what, id) => write!(f, "{what} {id} not found"),
-            ApiError::Invalid(why) => write!(f, "invalid request: {why}"),
-            ApiError::Unavailable => write!(f, "store unavailable"),
-        }
-    }
-}
-
+/// actix turns the API's error into the response through `ResponseError`.
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            ApiError::NotFound(..) => StatusCode::NOT_FOUND,
-            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        }
+        StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
-}
-
-fn lock(state: &State) -> Result<std::sync::MutexGuard<'_, Store>, ApiError> {
-    state.lock().map_err(|_| ApiError::Unavailable)
 }
 
 #[metered(objective = USERS)]
 #[get("/users")]
 async fn list_users(state: State) -> Result<web::Json<Vec<User>>, ApiError> {
-    Ok(web::Json(lock(&state)?.users.values().cloned().collect()))
+    Ok(web::Json(lock(&state)?.list_users()))
 }
 
 #[post("/users")]
 #[metered(objective = USERS)]
 async fn create_user(state: State, body: web::Json<NewUser>) -> Result<HttpResponse, ApiError> {
-    if body.name.trim().is_empty() {
-        return Err(ApiError::Invalid("name must not be empty"));
-    }
-    let mut store = lock(&state)?;
-    store.next_id += 1;
-    let user = User {
-        id: store.next_id,
-        name: body.into_inner().name,
-    };
-    store.users.insert(user.id, user.clone());
+    let user = lock(&state)?.create_user(body.into_inner())?;
     Ok(HttpResponse::Created().json(user))
 }
 
 #[get("/users/{id}")]
 #[metered(objective = USERS)]
 async fn get_user(state: State, id: web::Path<u32>) -> Result<web::Json<User>, ApiError> {
-    let id = id.into_inner();
-    let store = lock(&state)?;
-    let user = store.users.get(&id).ok_or(ApiError::NotFound("user", id))?;
-    Ok(web::Json(user.clone()))
+    Ok(web::Json(lock(&state)?.get_user(id.into_inner())?))
 }
 
 #[put("/users/{id}")]
@@ -133,38 +66,20 @@ async fn rename_user(
     id: web::Path<u32>,
     body: web::Json<NewUser>,
 ) -> Result<web::Json<User>, ApiError> {
-    let id = id.into_inner();
-    let mut store = lock(&state)?;
-    let user = store
-        .users
-        .get_mut(&id)
-        .ok_or(ApiError::NotFound("user", id))?;
-    user.name = body.into_inner().name;
-    Ok(web::Json(user.clone()))
+    let user = lock(&state)?.rename_user(id.into_inner(), body.into_inner())?;
+    Ok(web::Json(user))
 }
 
 #[delete("/users/{id}")]
 #[metered(objective = USERS)]
 async fn delete_user(state: State, id: web::Path<u32>) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let mut store = lock(&state)?;
-    store
-        .users
-        .remove(&id)
-        .ok_or(ApiError::NotFound("user", id))?;
-    store.items.retain(|_, item| item.owner != id);
+    lock(&state)?.delete_user(id.into_inner())?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 #[metered]
 async fn list_items(state: State, owner: web::Path<u32>) -> Result<web::Json<Vec<Item>>, ApiError> {
-    let owner = owner.into_inner();
-    let store = lock(&state)?;
-    if !store.users.contains_key(&owner) {
-        return Err(ApiError::NotFound("user", owner));
-    }
-    let items = store.items.values().filter(|i| i.owner == owner);
-    Ok(web::Json(items.cloned().collect()))
+    Ok(web::Json(lock(&state)?.list_items(owner.into_inner())?))
 }
 
 #[metered]
@@ -173,31 +88,15 @@ async fn create_item(
     owner: web::Path<u32>,
     body: web::Json<NewItem>,
 ) -> Result<(web::Json<Item>, StatusCode), ApiError> {
-    let owner = owner.into_inner();
-    let mut store = lock(&state)?;
-    if !store.users.contains_key(&owner) {
-        return Err(ApiError::NotFound("user", owner));
-    }
-    store.next_id += 1;
-    let item = Item {
-        id: store.next_id,
-        owner,
-        title: body.into_inner().title,
-    };
-    store.items.insert(item.id, item.clone());
+    let item = lock(&state)?.create_item(owner.into_inner(), body.into_inner())?;
     Ok((web::Json(item), StatusCode::CREATED))
-}
-
-#[derive(Deserialize)]
-struct SlowQuery {
-    ms: u64,
 }
 
 /// A handler that takes as long as asked (at most 5 s), to see latency in the histogram.
 #[get("/slow")]
 #[metered]
 async fn slow(query: web::Query<SlowQuery>) -> String {
-    let ms = query.ms.min(5_000);
+    let ms = api::slow_millis(&query);
     actix_web::rt::time::sleep(Duration::from_millis(ms)).await;
     format!("slept {ms} ms\n")
 }
@@ -206,11 +105,7 @@ async fn slow(query: web::Query<SlowQuery>) -> String {
 #[get("/reports/{kind}")]
 #[metered(objective = REPORTS)]
 async fn get_report(kind: web::Path<String>) -> Result<web::Json<Vec<&'static str>>, ApiError> {
-    match kind.as_str() {
-        "daily" => Ok(web::Json(vec!["signups", "orders"])),
-        "archive" => Err(ApiError::Unavailable),
-        _ => Err(ApiError::NotFound("report", 0)),
-    }
+    Ok(web::Json(api::report(&kind)?))
 }
 
 #[metered]
@@ -233,13 +128,8 @@ async fn serve() -> std::io::Result<()> {
     // the metrics cannot be registered.
     metrics_config()?.install().map_err(std::io::Error::other)?;
 
-    let port: u16 = match std::env::var("PORT") {
-        Ok(port) => port
-            .parse()
-            .map_err(|e| std::io::Error::other(format!("PORT={port:?}: {e}")))?,
-        Err(_) => 8080,
-    };
-    let state = web::Data::new(Mutex::new(Store::default()));
+    let port = api::port()?;
+    let state = web::Data::new(Db::default());
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())

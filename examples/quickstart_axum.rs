@@ -16,8 +16,7 @@
 //! Configuration from the environment, as `quickstart.rs`: `PORT`, `METRICS_NAMESPACE`,
 //! `METRICS_CONST_LABELS`.
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
@@ -27,77 +26,27 @@ use axum::routing::get;
 use axum::{Json, Router};
 use handler_metrics::axum::metered;
 
+#[path = "shared/api.rs"]
+mod api;
 #[path = "shared/metrics_config.rs"]
 mod metrics_config;
+use api::{lock, ApiError, Item, NewItem, NewUser, SlowQuery, User};
 use metrics_config::{metrics_config, REPORTS, USERS};
-use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Serialize)]
-struct User {
-    id: u32,
-    name: String,
-}
+type Db = Arc<api::Db>;
 
-#[derive(Deserialize)]
-struct NewUser {
-    name: String,
-}
-
-#[derive(Clone, Serialize)]
-struct Item {
-    id: u32,
-    owner: u32,
-    title: String,
-}
-
-#[derive(Deserialize)]
-struct NewItem {
-    title: String,
-}
-
-#[derive(Default)]
-struct Store {
-    users: BTreeMap<u32, User>,
-    items: BTreeMap<u32, Item>,
-    next_id: u32,
-}
-
-type Db = Arc<Mutex<Store>>;
-
-/// The API's error type: axum turns it into the response through `IntoResponse`.
-#[derive(Debug)]
-enum ApiError {
-    NotFound(&'static str, u32),
-    Invalid(&'static str),
-    Unavailable,
-}
-
+/// axum turns the API's error into the response through `IntoResponse`.
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, message) = match self {
-            ApiError::NotFound(what, id) => {
-                (StatusCode::NOT_FOUND, format!("{what} {id} not found"))
-            }
-            ApiError::Invalid(why) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!("invalid request: {why}"),
-            ),
-            ApiError::Unavailable => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "store unavailable".to_owned(),
-            ),
-        };
-        (status, message).into_response()
+        let status =
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, self.to_string()).into_response()
     }
-}
-
-fn lock(db: &Db) -> Result<std::sync::MutexGuard<'_, Store>, ApiError> {
-    db.lock().map_err(|_| ApiError::Unavailable)
 }
 
 #[metered(objective = USERS)]
 async fn list_users(State(db): State<Db>) -> Result<Json<Vec<User>>, ApiError> {
-    Ok(Json(lock(&db)?.users.values().cloned().collect()))
+    Ok(Json(lock(&db)?.list_users()))
 }
 
 #[metered(objective = USERS)]
@@ -105,24 +54,13 @@ async fn create_user(
     State(db): State<Db>,
     Json(body): Json<NewUser>,
 ) -> Result<(StatusCode, Json<User>), ApiError> {
-    if body.name.trim().is_empty() {
-        return Err(ApiError::Invalid("name must not be empty"));
-    }
-    let mut store = lock(&db)?;
-    store.next_id += 1;
-    let user = User {
-        id: store.next_id,
-        name: body.name,
-    };
-    store.users.insert(user.id, user.clone());
+    let user = lock(&db)?.create_user(body)?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 
 #[metered(objective = USERS)]
 async fn get_user(State(db): State<Db>, Path(id): Path<u32>) -> Result<Json<User>, ApiError> {
-    let store = lock(&db)?;
-    let user = store.users.get(&id).ok_or(ApiError::NotFound("user", id))?;
-    Ok(Json(user.clone()))
+    Ok(Json(lock(&db)?.get_user(id)?))
 }
 
 #[metered(objective = USERS)]
@@ -131,23 +69,12 @@ async fn rename_user(
     Path(id): Path<u32>,
     Json(body): Json<NewUser>,
 ) -> Result<Json<User>, ApiError> {
-    let mut store = lock(&db)?;
-    let user = store
-        .users
-        .get_mut(&id)
-        .ok_or(ApiError::NotFound("user", id))?;
-    user.name = body.name;
-    Ok(Json(user.clone()))
+    Ok(Json(lock(&db)?.rename_user(id, body)?))
 }
 
 #[metered(objective = USERS)]
 async fn delete_user(State(db): State<Db>, Path(id): Path<u32>) -> Result<StatusCode, ApiError> {
-    let mut store = lock(&db)?;
-    store
-        .users
-        .remove(&id)
-        .ok_or(ApiError::NotFound("user", id))?;
-    store.items.retain(|_, item| item.owner != id);
+    lock(&db)?.delete_user(id)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -156,12 +83,7 @@ async fn list_items(
     State(db): State<Db>,
     Path(owner): Path<u32>,
 ) -> Result<Json<Vec<Item>>, ApiError> {
-    let store = lock(&db)?;
-    if !store.users.contains_key(&owner) {
-        return Err(ApiError::NotFound("user", owner));
-    }
-    let items = store.items.values().filter(|i| i.owner == owner);
-    Ok(Json(items.cloned().collect()))
+    Ok(Json(lock(&db)?.list_items(owner)?))
 }
 
 #[metered]
@@ -170,29 +92,14 @@ async fn create_item(
     Path(owner): Path<u32>,
     Json(body): Json<NewItem>,
 ) -> Result<(StatusCode, Json<Item>), ApiError> {
-    let mut store = lock(&db)?;
-    if !store.users.contains_key(&owner) {
-        return Err(ApiError::NotFound("user", owner));
-    }
-    store.next_id += 1;
-    let item = Item {
-        id: store.next_id,
-        owner,
-        title: body.title,
-    };
-    store.items.insert(item.id, item.clone());
+    let item = lock(&db)?.create_item(owner, body)?;
     Ok((StatusCode::CREATED, Json(item)))
-}
-
-#[derive(Deserialize)]
-struct SlowQuery {
-    ms: u64,
 }
 
 /// A handler that takes as long as asked (at most 5 s), to see latency in the histogram.
 #[metered]
 async fn slow(Query(query): Query<SlowQuery>) -> String {
-    let ms = query.ms.min(5_000);
+    let ms = api::slow_millis(&query);
     tokio::time::sleep(Duration::from_millis(ms)).await;
     format!("slept {ms} ms\n")
 }
@@ -200,11 +107,7 @@ async fn slow(Query(query): Query<SlowQuery>) -> String {
 /// Reports are built by a backend; the archive's is offline, so it fails with the API's error.
 #[metered(objective = REPORTS)]
 async fn get_report(Path(kind): Path<String>) -> Result<Json<Vec<&'static str>>, ApiError> {
-    match kind.as_str() {
-        "daily" => Ok(Json(vec!["signups", "orders"])),
-        "archive" => Err(ApiError::Unavailable),
-        _ => Err(ApiError::NotFound("report", 0)),
-    }
+    Ok(Json(api::report(&kind)?))
 }
 
 #[metered]
@@ -243,12 +146,7 @@ async fn serve() -> std::io::Result<()> {
     // the metrics cannot be registered.
     metrics_config()?.install().map_err(std::io::Error::other)?;
 
-    let port: u16 = match std::env::var("PORT") {
-        Ok(port) => port
-            .parse()
-            .map_err(|e| std::io::Error::other(format!("PORT={port:?}: {e}")))?,
-        Err(_) => 8080,
-    };
+    let port = api::port()?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;
     println!("quickstart_axum listening on http://{addr} (metrics on http://{addr}/metrics)");

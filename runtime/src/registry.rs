@@ -1,8 +1,16 @@
-//! The `prometheus` side: start-up [`Config`](config::Config) and its errors, the installed
-//! [`Metrics`](metrics::Metrics) registered in a `prometheus::Registry` as collectors, and the
-//! text exposition. Runs once (installation) or per scrape, never per request.
+//! The `prometheus` side, run once (installation) or per scrape, never per request:
+//!
+//! - [`config`]: start-up [`Config`](config::Config) and its [`error`]s;
+//! - [`metrics`]: the installed [`Metrics`](metrics::Metrics), over the [`state`] of one
+//!   configuration;
+//! - [`collector`]: the families as collectors in a `prometheus::Registry`;
+//! - [`exposition`]: the text format, our families written straight from the series.
+//!
+//! Imports run down that list, with no cycle.
 
+pub(crate) mod collector;
 pub(crate) mod config;
 pub(crate) mod error;
 pub(crate) mod exposition;
 pub(crate) mod metrics;
+pub(crate) mod state;

@@ -5,9 +5,10 @@ use std::fmt::Write as _;
 use prometheus::TextEncoder;
 
 use crate::hot_path::series::{RouteSeries, StatusSeries};
-use crate::registry::metrics::{
-    gather_others, Metrics, CUSTOM_DURATION_HELP, DURATION_HELP, IN_FLIGHT_HELP, REQUESTS_HELP,
+use crate::registry::collector::{
+    gather_others, CUSTOM_DURATION_HELP, DURATION_HELP, IN_FLIGHT_HELP, REQUESTS_HELP,
 };
+use crate::registry::state::Shared;
 
 /// The `Content-Type` of the text exposition format: `text/plain; version=0.0.4`.
 ///
@@ -40,133 +41,112 @@ pub enum ExpositionError {
     Encode(#[from] prometheus::Error),
 }
 
-impl Metrics {
-    /// Gathers the registry (the families of this crate and everything else registered there)
-    /// and encodes it in the text format, to serve with [`CONTENT_TYPE`].
-    ///
-    /// # Errors
-    ///
-    /// [`ExpositionError::NotRegistered`] when the implicit default configuration could not
-    /// register (see [`Metrics::global`]); [`ExpositionError::Encode`] if encoding fails.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use handler_metrics_runtime::{HandlerSite, Metrics};
-    ///
-    /// static SITE: HandlerSite = HandlerSite::new("encode_example", &[], &[]);
-    /// Metrics::global().begin(&SITE, Some("/"), "GET").finish(200);
-    ///
-    /// let text = Metrics::global().encode_text().unwrap();
-    /// assert!(text.contains(r#"handler="encode_example""#));
-    /// ```
-    pub fn encode_text(&self) -> Result<String, ExpositionError> {
-        if let Some(reason) = self.shared.registration_error.get() {
-            return Err(ExpositionError::NotRegistered(reason.clone()));
+/// The registry of `shared` in the text format: [`Metrics::encode_text`](crate::Metrics::encode_text).
+pub(crate) fn encode_text(shared: &Shared) -> Result<String, ExpositionError> {
+    if let Some(reason) = shared.registration_error.get() {
+        return Err(ExpositionError::NotRegistered(reason.clone()));
+    }
+    // Everything else in the registry goes through `gather()` and `TextEncoder`; our own
+    // families are written straight from the series, with labels rendered at the first scrape.
+    let others = gather_others(&shared.registry);
+    let mut text = String::with_capacity(64 * 1024);
+    TextEncoder::new().encode_utf8(&others, &mut text)?;
+    write_own_families(shared, &mut text);
+    Ok(text)
+}
+
+/// A series' labels in the text format, rendered at its first scrape and kept.
+fn series_label_text<'a>(shared: &Shared, series: &'a StatusSeries) -> &'a str {
+    series
+        .label_text
+        .get_or_init(|| render_labels(shared, &series.labels))
+}
+
+/// `labels` (sorted) and the registry's common labels in the text format, values escaped:
+/// `endpoint="/users/{id}",handler="get_user"`.
+fn render_labels(shared: &Shared, labels: &[(String, String)]) -> String {
+    let common = shared
+        .registry_shape
+        .get()
+        .map_or(&[][..], |shape| shape.labels.as_slice());
+    let mut text = String::new();
+    for (name, value) in labels.iter().chain(common) {
+        if !text.is_empty() {
+            text.push(',');
         }
-        // Everything else in the registry goes through `gather()` and `TextEncoder`; our own
-        // families are written straight from the series, with labels rendered once at creation.
-        let others = gather_others(&self.shared.registry);
-        let mut text = String::with_capacity(64 * 1024);
-        TextEncoder::new().encode_utf8(&others, &mut text)?;
-        self.write_own_families(&mut text);
-        Ok(text)
-    }
-
-    /// A series' labels in the text format, rendered at its first scrape and kept.
-    fn series_label_text<'a>(&self, series: &'a StatusSeries) -> &'a str {
-        series
-            .label_text
-            .get_or_init(|| self.render_labels(&series.labels))
-    }
-
-    /// `labels` (sorted) and the registry's common labels in the text format, values escaped:
-    /// `endpoint="/users/{id}",handler="get_user"`.
-    fn render_labels(&self, labels: &[(String, String)]) -> String {
-        let common = self
-            .shared
-            .registry_shape
-            .get()
-            .map_or(&[][..], |shape| shape.labels.as_slice());
-        let mut text = String::new();
-        for (name, value) in labels.iter().chain(common) {
-            if !text.is_empty() {
-                text.push(',');
+        text.push_str(name);
+        text.push_str("=\"");
+        for c in value.chars() {
+            match c {
+                '\\' => text.push_str("\\\\"),
+                '"' => text.push_str("\\\""),
+                '\n' => text.push_str("\\n"),
+                c => text.push(c),
             }
-            text.push_str(name);
-            text.push_str("=\"");
-            for c in value.chars() {
-                match c {
-                    '\\' => text.push_str("\\\\"),
-                    '"' => text.push_str("\\\""),
-                    '\n' => text.push_str("\\n"),
-                    c => text.push(c),
-                }
-            }
-            text.push('"');
         }
-        text
+        text.push('"');
     }
+    text
+}
 
-    fn write_own_families(&self, out: &mut String) {
-        let shape = self.shared.registry_shape.get();
-        let prefix = shape.map_or("", |s| s.prefix.as_str());
-        let names = &self.shared.names;
-        let routes: Vec<&'static RouteSeries> = self.routes().collect();
-        let statuses = || routes.iter().flat_map(|r| r.statuses());
+fn write_own_families(shared: &Shared, out: &mut String) {
+    let shape = shared.registry_shape.get();
+    let prefix = shape.map_or("", |s| s.prefix.as_str());
+    let names = &shared.names;
+    let routes: Vec<&'static RouteSeries> = shared.store.routes().collect();
+    let statuses = || routes.iter().flat_map(|r| r.statuses());
 
-        let duration = |custom: bool| statuses().filter(move |s| s.custom_buckets == custom);
-        let families: [(&str, &str, &str, bool); 4] = [
-            (
-                &names.duration,
-                DURATION_HELP,
-                "histogram",
-                duration(false).next().is_some(),
-            ),
-            (
-                &names.custom_duration,
-                CUSTOM_DURATION_HELP,
-                "histogram",
-                duration(true).next().is_some(),
-            ),
-            (
-                &names.in_flight,
-                IN_FLIGHT_HELP,
-                "gauge",
-                !routes.is_empty(),
-            ),
-            (
-                &names.requests_total,
-                REQUESTS_HELP,
-                "counter",
-                statuses().next().is_some(),
-            ),
-        ];
-        for (name, help, kind, present) in families {
-            if !present {
-                continue;
+    let duration = |custom: bool| statuses().filter(move |s| s.custom_buckets == custom);
+    let families: [(&str, &str, &str, bool); 4] = [
+        (
+            &names.duration,
+            DURATION_HELP,
+            "histogram",
+            duration(false).next().is_some(),
+        ),
+        (
+            &names.custom_duration,
+            CUSTOM_DURATION_HELP,
+            "histogram",
+            duration(true).next().is_some(),
+        ),
+        (
+            &names.in_flight,
+            IN_FLIGHT_HELP,
+            "gauge",
+            !routes.is_empty(),
+        ),
+        (
+            &names.requests_total,
+            REQUESTS_HELP,
+            "counter",
+            statuses().next().is_some(),
+        ),
+    ];
+    for (name, help, kind, present) in families {
+        if !present {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "# HELP {prefix}{name} {help}\n# TYPE {prefix}{name} {kind}"
+        );
+        if name == names.duration || name == names.custom_duration {
+            let custom = name == names.custom_duration;
+            for series in duration(custom) {
+                write_histogram(out, prefix, name, series, series_label_text(shared, series));
             }
-            let _ = writeln!(
-                out,
-                "# HELP {prefix}{name} {help}\n# TYPE {prefix}{name} {kind}"
-            );
-            if name == names.duration || name == names.custom_duration {
-                let custom = name == names.custom_duration;
-                for series in duration(custom) {
-                    write_histogram(out, prefix, name, series, self.series_label_text(series));
-                }
-            } else if name == names.in_flight {
-                for route in &routes {
-                    let labels = route
-                        .in_flight_label_text
-                        .get_or_init(|| self.render_labels(&route.in_flight_labels));
-                    let _ = writeln!(out, "{prefix}{name}{{{labels}}} {}", route.in_flight());
-                }
-            } else {
-                for series in statuses() {
-                    let labels = self.series_label_text(series);
-                    let _ = writeln!(out, "{prefix}{name}{{{labels}}} {}", series.count());
-                }
+        } else if name == names.in_flight {
+            for route in &routes {
+                let labels = route
+                    .in_flight_label_text
+                    .get_or_init(|| render_labels(shared, &route.in_flight_labels));
+                let _ = writeln!(out, "{prefix}{name}{{{labels}}} {}", route.in_flight());
+            }
+        } else {
+            for series in statuses() {
+                let labels = series_label_text(shared, series);
+                let _ = writeln!(out, "{prefix}{name}{{{labels}}} {}", series.count());
             }
         }
     }
