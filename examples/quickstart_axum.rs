@@ -2,7 +2,7 @@
 //! `quickstart.rs`, every handler metered and `/metrics` merged in.
 //!
 //! ```sh
-//! cargo run --example quickstart_axum --features axum   # 127.0.0.1:8080 (PORT overrides)
+//! cargo run --example quickstart_axum      # serves on 127.0.0.1:8080 (PORT overrides)
 //! curl -s localhost:8080/users -H 'content-type: application/json' -d '{"name":"ada"}'
 //! curl -s localhost:8080/users/1
 //! curl -s localhost:8080/users/99           # 404 from the error type
