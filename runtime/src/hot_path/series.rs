@@ -22,30 +22,40 @@ pub(crate) struct RouteSeries {
     pub(crate) in_flight_labels: Vec<(String, String)>,
     /// The same, rendered for the text format by the exposition at its first scrape.
     pub(crate) in_flight_label_text: OnceLock<String>,
-    /// The histogram's upper bounds in seconds: the handler's own, or the configured ones.
-    bounds: &'static [f64],
+    /// The histogram buckets every status series of this route shares.
+    buckets: Buckets,
     /// Whether they are the handler's own (the custom-buckets family).
     custom_buckets: bool,
 }
 
+/// A histogram's buckets, once per route series rather than once per status series.
+pub(crate) struct Buckets {
+    /// Upper bounds in seconds, as exposed: the handler's own, or the configured ones.
+    pub(crate) bounds: &'static [f64],
+    /// The same in nanoseconds, as compared.
+    nanos: Box<[u64]>,
+    /// The same as written in `le`.
+    pub(crate) texts: Box<[String]>,
+}
+
 /// One (status, outcome) of a route series: a histogram whose count is also the request counter.
+///
+/// Kept small, since a service has many: what it shares with its route (buckets, labels) it
+/// borrows from it, and its shards are allocated by the threads that record into it.
 pub(crate) struct StatusSeries {
     pub(crate) status: u16,
     pub(crate) outcome: Outcome,
-    /// Upper bounds in seconds, as exposed, and in nanoseconds, as compared.
-    pub(crate) bounds: Box<[f64]>,
-    bounds_nanos: Box<[u64]>,
+    /// Whether the histogram belongs to the custom-buckets family.
+    pub(crate) custom_buckets: bool,
+    /// The route's buckets.
+    pub(crate) buckets: &'static Buckets,
+    /// The route's labels (the in-flight gauge's), to which `status` and `outcome` are added.
+    route_labels: &'static [(String, String)],
     /// Slots `0..=bounds.len()`: observations per bucket (the last is `+Inf`), not cumulative;
     /// slot `bounds.len() + 1`: the sum of the observations in nanoseconds.
     histogram: Sharded,
-    /// Whether the histogram belongs to the custom-buckets family.
-    pub(crate) custom_buckets: bool,
-    /// Labels of the counter and histogram, sorted by name.
-    pub(crate) labels: Vec<(String, String)>,
-    /// The same, rendered for the text format by the exposition at its first scrape.
+    /// The labels rendered for the text format by the exposition at its first scrape.
     pub(crate) label_text: OnceLock<String>,
-    /// The bounds as written in `le`.
-    pub(crate) bound_texts: Box<[String]>,
 }
 
 /// A snapshot of a histogram, for exposition.
@@ -75,7 +85,11 @@ impl RouteSeries {
             statuses: AppendOnly::new(),
             in_flight_labels: labels,
             in_flight_label_text: OnceLock::new(),
-            bounds,
+            buckets: Buckets {
+                bounds,
+                nanos: bounds.iter().map(|b| (b * 1e9).round() as u64).collect(),
+                texts: bounds.iter().map(f64::to_string).collect(),
+            },
             custom_buckets,
         }
     }
@@ -94,7 +108,15 @@ impl RouteSeries {
     ) -> &'static StatusSeries {
         self.statuses.find_or_insert(
             |s| s.status == status && s.outcome == outcome,
-            || self.new_status_series(status, outcome),
+            || StatusSeries {
+                status,
+                outcome,
+                custom_buckets: self.custom_buckets,
+                buckets: &self.buckets,
+                route_labels: &self.in_flight_labels,
+                histogram: Sharded::new(self.buckets.bounds.len() + 2),
+                label_text: OnceLock::new(),
+            },
         )
     }
 
@@ -110,61 +132,55 @@ impl RouteSeries {
         entered.saturating_sub(finished) as i64
     }
 
-    fn new_status_series(&self, status: u16, outcome: Outcome) -> StatusSeries {
-        let mut labels = self.in_flight_labels.clone();
-        labels.push(("status".to_owned(), status.to_string()));
-        labels.push(("outcome".to_owned(), outcome.as_str().to_owned()));
-        labels.sort();
-        let bounds: Box<[f64]> = self.bounds.into();
-        let bounds_nanos = bounds.iter().map(|b| (b * 1e9).round() as u64).collect();
-        let bound_texts = bounds.iter().map(f64::to_string).collect();
-        StatusSeries {
-            label_text: OnceLock::new(),
-            bound_texts,
-            status,
-            outcome,
-            histogram: Sharded::new(bounds.len() + 2),
-            bounds,
-            bounds_nanos,
-            custom_buckets: self.custom_buckets,
-            labels,
-        }
-    }
 }
 
 impl StatusSeries {
     /// Records one request that took `nanos`.
     #[inline]
     pub(crate) fn observe(&self, nanos: u64) {
-        let bucket = self
-            .bounds_nanos
+        let bounds = &self.buckets.nanos;
+        let bucket = bounds
             .iter()
             .position(|&bound| nanos <= bound)
-            .unwrap_or(self.bounds_nanos.len());
-        let sum_slot = self.bounds_nanos.len() + 1;
+            .unwrap_or(bounds.len());
+        let sum_slot = bounds.len() + 1;
         self.histogram.add_pair((bucket, 1), (sum_slot, nanos));
+    }
+
+    /// The labels of the counter and histogram, sorted by name: the route's, `status` and
+    /// `outcome`.
+    pub(crate) fn labels(&self) -> Vec<(String, String)> {
+        let mut labels = self.route_labels.to_vec();
+        labels.push(("status".to_owned(), self.status.to_string()));
+        labels.push(("outcome".to_owned(), self.outcome.as_str().to_owned()));
+        labels.sort();
+        labels
+    }
+
+    fn bounds(&self) -> usize {
+        self.buckets.bounds.len()
     }
 
     /// Requests recorded: the counter's value and the histogram's count.
     pub(crate) fn count(&self) -> u64 {
-        (0..=self.bounds.len())
+        (0..=self.bounds())
             .map(|slot| self.histogram.sum(slot))
             .sum()
     }
 
     pub(crate) fn sum_seconds(&self) -> f64 {
-        self.histogram.sum(self.bounds.len() + 1) as f64 / 1e9
+        self.histogram.sum(self.bounds() + 1) as f64 / 1e9
     }
 
     /// The histogram as exposed. The sum is read last, so it covers at least the counted requests.
     pub(crate) fn values(&self) -> HistogramValues {
-        let mut cumulative = Vec::with_capacity(self.bounds.len());
+        let mut cumulative = Vec::with_capacity(self.bounds());
         let mut running = 0u64;
-        for slot in 0..self.bounds.len() {
+        for slot in 0..self.bounds() {
             running += self.histogram.sum(slot);
             cumulative.push(running);
         }
-        let count = running + self.histogram.sum(self.bounds.len());
+        let count = running + self.histogram.sum(self.bounds());
         HistogramValues {
             cumulative,
             count,

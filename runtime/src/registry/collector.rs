@@ -215,7 +215,7 @@ impl Collector for FamilyCollector {
                 for series in routes.flat_map(RouteSeries::statuses) {
                     let mut counter = proto::Counter::default();
                     counter.set_value(series.count() as f64);
-                    let mut metric = metric_with_labels(&series.labels);
+                    let mut metric = metric_with_labels(&series.labels());
                     metric.set_counter(counter);
                     metrics.push(metric);
                 }
@@ -226,7 +226,7 @@ impl Collector for FamilyCollector {
                     .flat_map(RouteSeries::statuses)
                     .filter(|s| s.custom_buckets == custom)
                 {
-                    let mut metric = metric_with_labels(&series.labels);
+                    let mut metric = metric_with_labels(&series.labels());
                     metric.set_histogram(histogram(series));
                     metrics.push(metric);
                 }
@@ -259,6 +259,7 @@ fn metric_with_labels(labels: &[(String, String)]) -> proto::Metric {
 fn histogram(series: &StatusSeries) -> proto::Histogram {
     let values = series.values();
     let buckets = series
+        .buckets
         .bounds
         .iter()
         .zip(&values.cumulative)

@@ -59,7 +59,7 @@ pub(crate) fn encode_text(shared: &Shared) -> Result<String, ExpositionError> {
 fn series_label_text<'a>(shared: &Shared, series: &'a StatusSeries) -> &'a str {
     series
         .label_text
-        .get_or_init(|| render_labels(shared, &series.labels))
+        .get_or_init(|| render_labels(shared, &series.labels()))
 }
 
 /// `labels` (sorted) and the registry's common labels in the text format, values escaped:
@@ -160,7 +160,7 @@ fn write_histogram(
     labels: &str,
 ) {
     let values = series.values();
-    for (bound, count) in series.bound_texts.iter().zip(&values.cumulative) {
+    for (bound, count) in series.buckets.texts.iter().zip(&values.cumulative) {
         let _ = writeln!(
             out,
             "{prefix}{name}_bucket{{{labels},le=\"{bound}\"}} {count}"
