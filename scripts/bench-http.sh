@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# HTTP comparison in one run: a hello-world handler served four ways — no instrumentation,
-# #[metered], actix-web-prom's middleware, and no instrumentation but the route-template lookup
-# (`match_pattern()`) every route-labelled metric needs — each under wrk on 127.0.0.1. The server gets one
+# HTTP comparison in one run: a hello-world handler served seven ways — on actix-web: no
+# instrumentation, #[metered], actix-web-prom's middleware, and no instrumentation but the
+# route-template lookup (`match_pattern()`) every route-labelled metric needs; on axum: no
+# instrumentation, #[metered], axum-prometheus's layer — each under wrk on 127.0.0.1. The server gets one
 # worker pinned to CPU 0, wrk one thread pinned to CPU 1 (64 connections), so they do not fight
 # for a core. Rounds alternate the builds; the table shows the median of the rounds.
 #
@@ -28,7 +29,7 @@ cleanup() { if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true
 trap cleanup EXIT
 
 for round in $(seq 1 "$rounds"); do
-    for mode in plain metered actix-web-prom match-pattern; do
+    for mode in plain metered actix-web-prom match-pattern axum-plain axum-metered axum-prometheus; do
         taskset -c 0 "$server_bin" "$mode" "$port" 1 &
         server_pid=$!
         for _ in $(seq 1 100); do
@@ -57,10 +58,10 @@ def ms(text):
         if text.endswith(unit):
             return float(text[: -len(unit)]) * f
     return float("nan")
-plain = statistics.median(r for r, _, _ in rows["plain"])
-print(f"| server | req/s (median) | rounds req/s | p99 (median) | vs plain |")
+print(f"| server | req/s (median) | rounds req/s | p99 (median) | vs plain of its framework |")
 print(f"|---|---|---|---|---|")
-for mode in ("plain", "metered", "actix-web-prom", "match-pattern"):
+for mode in ("plain", "metered", "actix-web-prom", "match-pattern", "axum-plain", "axum-metered", "axum-prometheus"):
+    plain = statistics.median(r for r, _, _ in rows["axum-plain" if mode.startswith("axum") else "plain"])
     rps = [r for r, _, _ in rows[mode]]
     p99 = statistics.median(ms(p) for _, p, _ in rows[mode])
     errors = {e for _, _, e in rows[mode] if e}

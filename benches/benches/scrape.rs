@@ -1,4 +1,5 @@
-//! Scrape cost: 200 histogram and 200 counter series, encoded in the text format.
+//! Scrape cost: 200 and then 10 000 status series (each a histogram and a counter: 20 and then
+//! 1 000 handlers × 10 statuses), encoded in the text format.
 //!
 //! - `prometheus_gather_text_encoder`: the same series as `prometheus` vectors in a registry,
 //!   `gather()` + `TextEncoder` — what a hand-written or middleware exporter does;
@@ -12,7 +13,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use handler_metrics::HandlerSite;
 use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
 
-const SERIES: usize = 200;
+/// Statuses per handler.
+const STATUSES: usize = 10;
 
 fn scrape(c: &mut Criterion) {
     let registry = Registry::new();
@@ -26,35 +28,38 @@ fn scrape(c: &mut Criterion) {
         .registry(Registry::new())
         .install()
         .expect("install");
-    // 200 (handler, endpoint, status) combinations: 20 handlers × 10 statuses.
-    let sites: Vec<&'static HandlerSite> = (0..20)
-        .map(|h| {
+    let mut handlers = 0;
+    for series in [200, 10_000] {
+        // Add handlers until there are `series` (handler, endpoint, status) combinations.
+        for h in handlers..series / STATUSES {
             let name: &'static str = Box::leak(format!("handler_{h}").into_boxed_str());
-            &*Box::leak(Box::new(HandlerSite::new(name, &[], &[])))
-        })
-        .collect();
-    for (h, site) in sites.iter().enumerate() {
-        let endpoint = format!("/resource_{h}/{{id}}");
-        for s in 0..(SERIES / 20) {
-            let status = 200 + s as u16;
-            let status_text = status.to_string();
-            let labels = [endpoint.as_str(), "GET", status_text.as_str(), site.name(), "success"];
-            requests.with_label_values(&labels).inc();
-            duration.with_label_values(&labels).observe(0.042);
-            handler_metrics::Metrics::global().begin(site, Some(&endpoint), "GET").finish(status);
+            let site: &'static HandlerSite = Box::leak(Box::new(HandlerSite::new(name, &[], &[])));
+            let endpoint = format!("/resource_{h}/{{id}}");
+            for s in 0..STATUSES {
+                let status = 200 + s as u16;
+                let status_text = status.to_string();
+                let labels = [endpoint.as_str(), "GET", status_text.as_str(), site.name(), "success"];
+                requests.with_label_values(&labels).inc();
+                duration.with_label_values(&labels).observe(0.042);
+                handler_metrics::Metrics::global().begin(site, Some(&endpoint), "GET").finish(status);
+            }
         }
-    }
+        handlers = series / STATUSES;
 
-    let mut group = c.benchmark_group("scrape_200_histograms_200_counters");
-    group.bench_function("prometheus_gather_text_encoder", |b| {
-        b.iter(|| {
-            let mut buffer = Vec::with_capacity(128 * 1024);
-            TextEncoder::new().encode(&registry.gather(), &mut buffer).unwrap();
-            black_box(buffer)
-        })
-    });
-    group.bench_function("metered", |b| b.iter(|| black_box(metrics.encode_text().unwrap())));
-    group.finish();
+        let mut group = c.benchmark_group(format!("scrape_{series}_histograms_{series}_counters"));
+        if series > 1000 {
+            group.sample_size(20);
+        }
+        group.bench_function("prometheus_gather_text_encoder", |b| {
+            b.iter(|| {
+                let mut buffer = Vec::with_capacity(128 * 1024);
+                TextEncoder::new().encode(&registry.gather(), &mut buffer).unwrap();
+                black_box(buffer)
+            })
+        });
+        group.bench_function("metered", |b| b.iter(|| black_box(metrics.encode_text().unwrap())));
+        group.finish();
+    }
 }
 
 criterion_group!(benches, scrape);

@@ -131,7 +131,6 @@ impl RouteSeries {
         let entered = self.entered.sum(0);
         entered.saturating_sub(finished) as i64
     }
-
 }
 
 impl StatusSeries {

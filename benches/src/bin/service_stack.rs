@@ -1,0 +1,241 @@
+//! What `#[metered]` adds to a request through the framework's own service stack, in one
+//! process: a bare handler and the same handler with `#[metered]` (and, on actix-web, a bare
+//! handler that only calls `HttpRequest::match_pattern()`), served by one app of 4 to 203 routes
+//! and called in process (`actix_web::test::call_service`; axum: `tower::ServiceExt::oneshot`).
+//! The variants alternate within every round; the table shows medians over the rounds.
+//!
+//! Usage:
+//! - `service_stack [rounds, default 15] [requests per variant and round, default 20000]`
+//! - `service_stack one <framework>-<variant>-<routes> <requests>`: only that many requests of
+//!   one variant, for counting instructions under valgrind (`scripts/bench-instructions.sh`).
+
+use std::future::Future;
+use std::hint::black_box;
+use std::task::{Context, Poll, Waker};
+use std::time::Instant;
+
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::{test as actix_test, web, App, HttpRequest};
+use axum::body::Body;
+use axum::extract::Path;
+use axum::http::Request;
+use axum::routing::get;
+use axum::Router;
+use tower::ServiceExt;
+
+const ROUTE_COUNTS: [usize; 4] = [4, 13, 53, 203];
+
+/// Polls `future` on this thread until it completes: nothing here waits on I/O.
+fn poll_to_completion<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut context = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+    }
+}
+
+async fn bare_actix(id: web::Path<u32>) -> String {
+    id.to_string()
+}
+
+async fn pattern_actix(request: HttpRequest, id: web::Path<u32>) -> String {
+    black_box(request.match_pattern());
+    id.to_string()
+}
+
+#[handler_metrics::actix::metered]
+async fn metered_actix(id: web::Path<u32>) -> String {
+    id.to_string()
+}
+
+async fn bare_axum(Path(id): Path<u32>) -> String {
+    id.to_string()
+}
+
+#[handler_metrics::axum::metered]
+async fn metered_axum(Path(id): Path<u32>) -> String {
+    id.to_string()
+}
+
+/// The measured route: the last of the app, so a router that tries routes in order tries them
+/// all, and the same in every variant's app.
+const TARGET: &str = "/target/{id}";
+const PATH: &str = "/target/7";
+
+/// Route templates that are not the measured one, so that the app has `routes` routes in all.
+fn fillers(routes: usize) -> impl Iterator<Item = String> {
+    (0..routes.saturating_sub(1)).map(|i| format!("/filler{i}/items"))
+}
+
+/// Calls `path` on the app: one request through the framework's whole service stack.
+type Caller = Box<dyn Fn(&'static str)>;
+
+fn actix_app(routes: usize, variant: &str) -> Caller {
+    let mut app = App::new();
+    for filler in fillers(routes) {
+        app = app.route(&filler, web::get().to(bare_actix));
+    }
+    let route = web::get();
+    let route = match variant {
+        "bare" => route.to(bare_actix),
+        "pattern" => route.to(pattern_actix),
+        "metered" => route.to(metered_actix),
+        other => panic!("unknown variant {other}"),
+    };
+    let app = app.route(TARGET, route);
+    let app = poll_to_completion(actix_test::init_service(app));
+    Box::new(move |path| {
+        let request = actix_test::TestRequest::get().uri(path).to_request();
+        let response: ServiceResponse = poll_to_completion(app.call(request)).expect("a response");
+        assert!(response.status().is_success());
+        black_box(response);
+    })
+}
+
+fn axum_app(routes: usize, variant: &str) -> Caller {
+    let mut app = Router::new();
+    for filler in fillers(routes) {
+        app = app.route(&filler, get(bare_axum));
+    }
+    let app: Router = match variant {
+        "bare" => app.route(TARGET, get(bare_axum)),
+        "metered" => app.route(TARGET, get(metered_axum)),
+        other => panic!("unknown variant {other}"),
+    };
+    Box::new(move |path| {
+        let request = Request::get(path).body(Body::empty()).expect("a request");
+        let response = poll_to_completion(app.clone().oneshot(request)).expect("infallible");
+        assert!(response.status().is_success());
+        black_box(response);
+    })
+}
+
+/// One framework's app, called in process.
+struct Stack {
+    call: Caller,
+}
+
+impl Stack {
+    /// The app of `framework` with `routes` routes, the measured one served by `variant`.
+    fn new(framework: &str, routes: usize, variant: &str) -> Stack {
+        let call = match framework {
+            "actix" => actix_app(routes, variant),
+            "axum" => axum_app(routes, variant),
+            other => panic!("unknown framework {other}"),
+        };
+        Stack { call }
+    }
+
+    fn call(&self) {
+        (self.call)(PATH);
+    }
+
+    /// Nanoseconds per request over `requests` calls of `path`.
+    fn time(&self, requests: u32) -> f64 {
+        let started = Instant::now();
+        for _ in 0..requests {
+            self.call();
+        }
+        started.elapsed().as_nanos() as f64 / f64::from(requests)
+    }
+}
+
+/// The requests whose instructions `scripts/bench-instructions.sh` counts: callgrind collects
+/// inside this function only (`--toggle-collect`), so start-up and warm-up are left out.
+#[inline(never)]
+fn counted_requests(stack: &Stack, requests: u32) {
+    for _ in 0..requests {
+        stack.call();
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // The runtime actix's test helpers expect, on this thread.
+    let system = actix_web::rt::System::new();
+    let _guard = system.runtime().tokio_runtime().enter();
+
+    if args.first().map(String::as_str) == Some("one") {
+        let spec = args.get(1).expect("<framework>-<variant>-<routes>");
+        let requests: u32 = args.get(2).and_then(|n| n.parse().ok()).expect("<requests>");
+        let mut parts = spec.splitn(3, '-');
+        let (framework, variant, routes) = (
+            parts.next().expect("framework"),
+            parts.next().expect("variant"),
+            parts.next().and_then(|r| r.parse().ok()).expect("routes"),
+        );
+        let stack = Stack::new(framework, routes, variant);
+        stack.call(); // the series exist, and the clock is calibrated, before counting starts
+        counted_requests(&stack, requests);
+        return;
+    }
+
+    let rounds: usize = args.first().and_then(|r| r.parse().ok()).unwrap_or(15);
+    let requests: u32 = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(20_000);
+    println!(
+        "{rounds} rounds of {requests} requests per variant, variants alternated within each round; {} cores, {}; the measured route is the last of the app",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned()))
+            .unwrap_or_default(),
+    );
+    println!();
+    println!("| framework | routes | bare handler (ns) | `#[metered]` (ns) | `#[metered]` adds (ns) | `match_pattern()` alone adds (ns) |");
+    println!("|---|---|---|---|---|---|");
+    for framework in ["actix", "axum"] {
+        let variants: &[&str] = if framework == "actix" {
+            &["bare", "metered", "pattern"]
+        } else {
+            &["bare", "metered"]
+        };
+        for routes in ROUTE_COUNTS {
+            let stacks: Vec<Stack> = variants
+                .iter()
+                .map(|variant| Stack::new(framework, routes, variant))
+                .collect();
+            for stack in &stacks {
+                for _ in 0..1000 {
+                    stack.call();
+                }
+            }
+            let mut times: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
+            // Paired differences: each round's added cost against the same round's bare time.
+            let mut added: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
+            for round in 0..rounds {
+                let mut this_round = vec![0.0; variants.len()];
+                // Alternate the order too, so that no variant always runs first.
+                let order: Vec<usize> = if round % 2 == 0 {
+                    (0..variants.len()).collect()
+                } else {
+                    (0..variants.len()).rev().collect()
+                };
+                for i in order {
+                    this_round[i] = stacks[i].time(requests);
+                }
+                for i in 0..variants.len() {
+                    times[i].push(this_round[i]);
+                    added[i].push(this_round[i] - this_round[0]);
+                }
+            }
+            let pattern = if variants.len() > 2 {
+                format!("{:.0}", median(added[2].clone()))
+            } else {
+                "— (none needed: `MatchedPath`)".to_owned()
+            };
+            println!(
+                "| {framework} | {routes} | {:.0} | {:.0} | **{:.0}** | {pattern} |",
+                median(times[0].clone()),
+                median(times[1].clone()),
+                median(added[1].clone()),
+            );
+        }
+    }
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Instructions per request through the framework's service stack, counted by valgrind's
+# callgrind (repeatable where wall-clock time on these VMs drifts ±10 %): every variant of
+# `benches/src/bin/service_stack.rs` serves N requests after its warm-up, and callgrind collects
+# only inside the function that makes them, so start-up (the clock's calibration, which varies
+# from run to run) is left out; the count divided by N is one request's instructions.
+#
+# Usage: scripts/bench-instructions.sh [N, default 2000]   (installs Debian's valgrind if missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-2000}"
+
+if ! command -v valgrind >/dev/null; then
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq valgrind >/dev/null
+fi
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target/benches}"
+cargo build -q --release --manifest-path benches/Cargo.toml --bin service_stack
+bin="$CARGO_TARGET_DIR/release/service_stack"
+
+per_request() {
+    local collected
+    collected="$(valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+        --toggle-collect='*counted_requests*' "$bin" one "$1" "$n" 2>&1 \
+        | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p')"
+    echo $((collected / n))
+}
+
+echo "valgrind --tool=callgrind, instructions in $n requests / $n, after warm-up; $(valgrind --version)"
+echo
+echo "| framework | routes | bare handler | \`#[metered]\` | \`#[metered]\` adds | \`match_pattern()\` alone adds |"
+echo "|---|---|---|---|---|---|"
+for framework in actix axum; do
+    for routes in 4 13 53 203; do
+        bare="$(per_request "$framework-bare-$routes")"
+        metered="$(per_request "$framework-metered-$routes")"
+        if [ "$framework" = actix ]; then
+            pattern="$(( $(per_request "$framework-pattern-$routes") - bare ))"
+        else
+            pattern="— (none needed: \`MatchedPath\`)"
+        fi
+        echo "| $framework | $routes | $bare | $metered | **$((metered - bare))** | $pattern |"
+    done
+done
