@@ -39,29 +39,30 @@ async fn axum_metered_hello() -> &'static str {
 
 /// The axum builds, on a tokio runtime of `workers` threads.
 fn serve_axum(mode: &str, port: u16, workers: usize) -> std::io::Result<()> {
-    use axum::routing::get;
-    let app = match mode {
-        "axum-plain" => axum::Router::new().route("/hello", get(axum_plain_hello)),
-        "axum-metered" => {
-            handler_metrics::Config::new().install().map_err(std::io::Error::other)?;
-            axum::Router::new()
-                .route("/hello", get(axum_metered_hello))
-                .merge(handler_metrics::axum::metrics())
-        }
-        "axum-prometheus" => {
-            let (layer, handle) = axum_prometheus::PrometheusMetricLayer::pair();
-            axum::Router::new()
-                .route("/hello", get(axum_plain_hello))
-                .route("/metrics", get(move || std::future::ready(handle.render())))
-                .layer(layer)
-        }
-        _ => return Err(std::io::Error::other("unknown build")),
-    };
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
         .enable_all()
         .build()?
         .block_on(async move {
+            // Inside the runtime: axum-prometheus spawns its upkeep task when it is built.
+            use axum::routing::get;
+            let app = match mode {
+                "axum-plain" => axum::Router::new().route("/hello", get(axum_plain_hello)),
+                "axum-metered" => {
+                    handler_metrics::Config::new().install().map_err(std::io::Error::other)?;
+                    axum::Router::new()
+                        .route("/hello", get(axum_metered_hello))
+                        .merge(handler_metrics::axum::metrics())
+                }
+                "axum-prometheus" => {
+                    let (layer, handle) = axum_prometheus::PrometheusMetricLayer::pair();
+                    axum::Router::new()
+                        .route("/hello", get(axum_plain_hello))
+                        .route("/metrics", get(move || std::future::ready(handle.render())))
+                        .layer(layer)
+                }
+                _ => return Err(std::io::Error::other("unknown build")),
+            };
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
             axum::serve(listener, app).await
         })
