@@ -13,11 +13,8 @@ seconds="${1:-10}"
 rounds="${2:-3}"
 port=18090
 
-if ! command -v wrk >/dev/null; then
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-    $sudo apt-get update -qq && $sudo apt-get install -y -qq wrk >/dev/null
-fi
+. scripts/lib/debian.sh
+command -v wrk >/dev/null || install_debian_packages wrk
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target/benches}"
 cargo build -q --release --manifest-path benches/Cargo.toml --bin hello_server

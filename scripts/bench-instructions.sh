@@ -10,11 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-2000}"
 
-if ! command -v valgrind >/dev/null; then
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-    $sudo apt-get update -qq && $sudo apt-get install -y -qq valgrind >/dev/null
-fi
+. scripts/lib/debian.sh
+command -v valgrind >/dev/null || install_debian_packages valgrind
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target/benches}"
 cargo build -q --release --manifest-path benches/Cargo.toml --bin service_stack
@@ -30,7 +27,7 @@ per_request() {
 
 echo "valgrind --tool=callgrind, instructions in $n requests / $n, after warm-up; $(valgrind --version)"
 echo
-echo "| framework | routes | bare handler | \`#[metered]\` | \`#[metered]\` adds | \`match_pattern()\` alone adds |"
+echo "| framework | routes | bare handler | \`#[metered]\` | \`#[metered]\` adds | \`HttpRequest\` + \`match_pattern()\` alone adds |"
 echo "|---|---|---|---|---|---|"
 for framework in actix axum; do
     for routes in 4 13 53 203; do

@@ -8,15 +8,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+. scripts/lib/debian.sh
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
     echo "test-all: installing Debian's prometheus package (prometheus, promtool)"
-    sudo=""
-    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -qq
-    $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+    install_debian_packages prometheus
     # The package enables a service; tests start their own servers on free ports instead.
-    $sudo pkill -x prometheus 2>/dev/null || true
+    as_root pkill -x prometheus 2>/dev/null || true
 fi
 prometheus --version 2>&1 | head -n 1
 promtool --version 2>&1 | head -n 1

@@ -1,7 +1,8 @@
 //! What `#[metered]` adds to a request through the framework's own service stack, in one
 //! process: a bare handler and the same handler with `#[metered]` (and, on actix-web, a bare
-//! handler that only calls `HttpRequest::match_pattern()`), served by one app of 4 to 203 routes
-//! and called in process (`actix_web::test::call_service`; axum: `tower::ServiceExt::oneshot`).
+//! handler that also takes the `HttpRequest` and calls `match_pattern()`), each served by an app
+//! of 4 to 203 routes and called in process (actix-web: `TestRequest` + `Service::call`; axum:
+//! `tower::ServiceExt::oneshot`).
 //! The variants alternate within every round; the table shows medians over the rounds.
 //!
 //! Usage:
@@ -188,7 +189,7 @@ fn main() {
             .unwrap_or_default(),
     );
     println!();
-    println!("| framework | routes | bare handler (ns) | `#[metered]` (ns) | `#[metered]` adds (ns) | `match_pattern()` alone adds (ns) |");
+    println!("| framework | routes | bare handler (ns) | `#[metered]` (ns) | `#[metered]` adds (ns) | `HttpRequest` + `match_pattern()` alone adds (ns) |");
     println!("|---|---|---|---|---|---|");
     for framework in ["actix", "axum"] {
         let variants: &[&str] = if framework == "actix" {
