@@ -1,11 +1,12 @@
 //! The framework-neutral pieces every framework's wrapper is made of, generated once: the
-//! handler's `static` site with the compile-time check of its objective, the user's attributes
-//! sorted by where they go, and the span generated tokens carry.
+//! handler's site (a hidden type naming its `static`, with the compile-time check of its
+//! objective), the user's arguments, the user's attributes sorted by where they go, and the span
+//! generated tokens carry.
 
-use proc_macro2::{Group, Literal, Span, TokenStream, TokenTree};
-use quote::{quote, quote_spanned, ToTokens};
+use proc_macro2::{Group, Ident, Literal, Span, TokenStream, TokenTree};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
-use syn::Attribute;
+use syn::{Attribute, FnArg, Type};
 
 use crate::args::Args;
 use crate::handler::Handler;
@@ -16,6 +17,13 @@ pub(crate) struct Parts<'a> {
     pub(crate) private: TokenStream,
     /// The `static __HANDLER_METRICS_SITE: HandlerSite`, and the objective's check.
     pub(crate) site: TokenStream,
+    /// The name of the site's type, for a framework whose extractor names the handler's site by
+    /// a type (see [`Parts::site_type_item`]).
+    pub(crate) site_type: Ident,
+    /// The types of the user's arguments, in order.
+    pub(crate) arg_types: Vec<&'a Type>,
+    /// A name for each of the user's arguments, in the generated item.
+    pub(crate) arg_names: Vec<Ident>,
     /// The span of the handler's argument list: generated tokens carry it, so that rustc
     /// reports an unmet bound (an argument that is no extractor, a return type that is no
     /// response) at the user's signature, once.
@@ -40,12 +48,69 @@ impl<'a> Parts<'a> {
         };
         let private = quote!(#krate::__private);
         let (outer_attrs, inner_attrs) = handler.split_attrs(is_route_macro);
+        let signature_span = handler.sig.paren_token.span.join();
+        let site_type = format_ident!(
+            "__HandlerMetricsSite_{}",
+            syn::ext::IdentExt::unraw(&handler.sig.ident),
+            span = signature_span
+        );
+        let arg_types: Vec<&Type> = handler
+            .sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                FnArg::Typed(typed) => Some(&*typed.ty),
+                FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let arg_names = (0..arg_types.len())
+            .map(|i| format_ident!("__handler_metrics_arg{i}", span = signature_span))
+            .collect();
         Parts {
             site: site(&private, args, handler),
+            site_type,
+            arg_types,
+            arg_names,
             private,
-            signature_span: handler.sig.paren_token.span.join(),
+            signature_span,
             outer_attrs,
             inner_attrs,
+        }
+    }
+}
+
+impl Parts<'_> {
+    /// The site's type, an empty enum, and its `SiteOf` impl, whose `site()` holds the `static`
+    /// site. It goes beside the item the framework registers, as visible (the item's argument
+    /// type names it) and under the same `cfg`s.
+    pub(crate) fn site_type_item(&self, vis: &syn::Visibility) -> TokenStream {
+        let Parts {
+            private,
+            site,
+            site_type,
+            signature_span,
+            outer_attrs,
+            ..
+        } = self;
+        let cfgs: Vec<_> = outer_attrs
+            .iter()
+            .filter(|attr| attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr"))
+            .collect();
+        let private = respan(private.clone(), *signature_span);
+        quote_spanned! {*signature_span=>
+            #(#cfgs)*
+            #[doc(hidden)]
+            #[allow(non_camel_case_types)]
+            #vis enum #site_type {}
+
+            #(#cfgs)*
+            impl #private::SiteOf for #site_type {
+                #[inline]
+                fn site() -> &'static #private::HandlerSite {
+                    #site
+                    &__HANDLER_METRICS_SITE
+                }
+            }
         }
     }
 }
@@ -93,6 +158,15 @@ fn site(private: &TokenStream, args: &Args, handler: &Handler) -> TokenStream {
         static __HANDLER_METRICS_SITE: #site_type =
             #site_type::new(#name, &[#(#labels),*], #handler_buckets)
                 #with_objective;
+    }
+}
+
+/// The span of the user's return type (`default` when there is none): the generated item's
+/// return type carries it, so that an output that is no response is reported there.
+pub(crate) fn return_span(sig: &syn::Signature, default: Span) -> Span {
+    match &sig.output {
+        syn::ReturnType::Type(_, ty) => ty.span(),
+        syn::ReturnType::Default => default,
     }
 }
 

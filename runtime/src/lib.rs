@@ -70,22 +70,21 @@ pub mod axum {
 /// API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::hot_path::site::SiteOf;
     pub use crate::vocabulary::objective::assert_objective;
 
     /// The actix-web side of the generated wrapper.
     #[cfg(feature = "actix")]
     pub mod actix {
-        pub use crate::frameworks::actix::{serve, BoxedHandler, UnextractedRequest};
-        pub use ::actix_web::{Handler, HttpResponse};
-        pub use ::std::boxed::Box;
-        pub use ::std::future::Future;
+        pub use crate::frameworks::actix::{serve, Serve, UnextractedRequest};
+        pub use ::actix_web::HttpResponse;
+        pub use ::core::future::Future;
     }
 
     /// The axum side of the generated handler.
     #[cfg(feature = "axum")]
     pub mod axum {
-        pub use crate::frameworks::axum::{run, Begin, Extracted, SiteOf};
-        pub use crate::hot_path::site::HandlerSite;
+        pub use crate::frameworks::axum::{Metered, Run};
         pub use ::axum::response::{IntoResponse, Response};
         pub use ::core::future::Future;
         pub use ::core::marker::Send;

@@ -33,7 +33,7 @@ use quote::{quote, quote_spanned};
 
 use super::facts::Facts;
 use crate::handler::Handler;
-use crate::parts::{respan, Parts};
+use crate::parts::{respan, return_span, Parts};
 
 pub(super) const FACTS: Facts = Facts {
     name: "actix-web",
@@ -71,30 +71,30 @@ pub(super) fn wrapper(handler: &Handler, parts: &Parts<'_>) -> TokenStream {
         signature_span,
         outer_attrs,
         inner_attrs,
+        ..
     } = parts;
     let Handler { vis, sig, body, .. } = handler;
     let ident = &sig.ident;
     let fn_token = sig.fn_token;
     let actix = respan(quote!(#private::actix), *signature_span);
     let handler_fn = respan(quote!(#ident), *signature_span);
+    // Spanned on the user's return type, so that "is not `Responder`" points at it.
+    let future = respan(
+        quote!(impl #private::actix::Future<Output = #private::actix::HttpResponse>),
+        return_span(sig, *signature_span),
+    );
 
     quote_spanned! {*signature_span=>
         #(#outer_attrs)*
         #vis #fn_token #ident(
             __handler_metrics_request: #actix::UnextractedRequest,
-        ) -> impl #actix::Future<Output = #actix::HttpResponse> {
+        ) -> #future {
             #(#inner_attrs)*
             #sig #body
 
             #site
 
-            #actix::serve(
-                &__HANDLER_METRICS_SITE,
-                __handler_metrics_request,
-                |__handler_metrics_args| {
-                    #actix::Box::pin(#actix::Handler::call(&#handler_fn, __handler_metrics_args))
-                },
-            )
+            #actix::serve(&__HANDLER_METRICS_SITE, __handler_metrics_request, #handler_fn)
         }
     }
 }

@@ -5,10 +5,12 @@ use actix_web::http::header::{HeaderValue, CONTENT_TYPE as CONTENT_TYPE_HEADER};
 use std::convert::Infallible;
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 
-use actix_web::{web, FromRequest, HttpRequest, HttpResponse, Resource, Responder};
+use actix_web::{web, FromRequest, Handler, HttpRequest, HttpResponse, Resource, Responder};
+use pin_project_lite::pin_project;
 
-use crate::hot_path::recording::Recording;
+use crate::hot_path::recording::{Recording, UnwindGuard};
 use crate::hot_path::site::HandlerSite;
 use crate::registry::exposition::CONTENT_TYPE;
 use crate::registry::metrics::Metrics;
@@ -89,11 +91,6 @@ impl FromRequest for UnextractedRequest {
     }
 }
 
-/// The user's handler, called with its extracted arguments, its future boxed. Boxing is what
-/// keeps [`serve`] generic over the argument and output types only (shared by every handler of
-/// the same signature) instead of being compiled again for each handler.
-pub type BoxedHandler<Args, Output> = fn(Args) -> Pin<Box<dyn Future<Output = Output>>>;
-
 /// Serves one request the way actix-web's own handler service does — extract the arguments,
 /// call the handler, turn its output into a response — while recording it under `site`.
 ///
@@ -101,32 +98,34 @@ pub type BoxedHandler<Args, Output> = fn(Args) -> Pin<Box<dyn Future<Output = Ou
 /// its extractors reject, and turning the output into a response here is what gives the exact
 /// status for every `Responder`. The response, its headers and the error it carries are the ones
 /// actix would have produced.
-pub async fn serve<Args, Output>(
+#[inline]
+pub fn serve<H, Args>(
     site: &'static HandlerSite,
     unextracted: UnextractedRequest,
-    handler: BoxedHandler<Args, Output>,
-) -> HttpResponse
+    handler: H,
+) -> Serve<H, Args>
 where
+    H: Handler<Args>,
+    H::Output: Responder,
     Args: FromRequest,
-    Output: Responder,
 {
     let UnextractedRequest {
         request,
         mut payload,
     } = unextracted;
     let recording = begin(site, &request);
-    let response = match Args::from_request(&request, &mut payload).await {
-        Err(err) => HttpResponse::from_error(err),
-        Ok(args) => handler(args)
-            .await
-            .respond_to(&request)
-            .map_into_boxed_body(),
-    };
-    end(recording, &response);
-    response
+    let future = Args::from_request(&request, &mut payload);
+    Serve {
+        stage: Stage::Extracting {
+            extraction: Extraction { future, payload },
+            handler,
+        },
+        request,
+        recording,
+    }
 }
 
-/// The recording's start, kept out of line so that the instantiations of [`serve`] stay small.
+/// The recording's start, out of line: the same code for every handler.
 #[inline(never)]
 fn begin(site: &'static HandlerSite, request: &HttpRequest) -> Recording {
     Metrics::global().begin(
@@ -148,8 +147,113 @@ fn route_template(request: &HttpRequest) -> Option<String> {
     }
 }
 
-/// The recording's end, out of line for the same reason as [`begin`].
+pin_project! {
+    /// The future of a `#[metered]` actix-web handler ([`serve`]): the extraction of its
+    /// arguments, then the handler's own future, inside the recording.
+    ///
+    /// Written by hand rather than as an `async` block, and without boxing the handler's future:
+    /// per handler, the compiler builds only this `poll`; the extraction is shared by every
+    /// handler of the same arguments, the response by every handler of the same output type.
+    /// Dropped before it completes (the client went away), the recording counts a cancellation;
+    /// a panic while it is polled counts a panic.
+    pub struct Serve<H, Args>
+    where
+        H: Handler<Args>,
+        Args: FromRequest,
+    {
+        #[pin]
+        stage: Stage<H, Args>,
+        request: HttpRequest,
+        recording: Recording,
+    }
+}
+
+pin_project! {
+    #[project = StageProjection]
+    enum Stage<H, Args>
+    where
+        H: Handler<Args>,
+        Args: FromRequest,
+    {
+        Extracting { #[pin] extraction: Extraction<Args>, handler: H },
+        Running { #[pin] handler: H::Future },
+    }
+}
+
+impl<H, Args> Future for Serve<H, Args>
+where
+    H: Handler<Args>,
+    H::Output: Responder,
+    Args: FromRequest,
+{
+    type Output = HttpResponse;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<HttpResponse> {
+        let mut this = self.project();
+        let recording = UnwindGuard::new(this.recording);
+        loop {
+            match this.stage.as_mut().project() {
+                StageProjection::Extracting {
+                    extraction,
+                    handler,
+                } => match ready!(extraction.poll(cx)) {
+                    Err(response) => return Poll::Ready(finish(recording, response)),
+                    Ok(args) => {
+                        let handler = handler.call(args);
+                        this.stage.set(Stage::Running { handler });
+                    }
+                },
+                StageProjection::Running { handler } => {
+                    let output = ready!(handler.poll(cx));
+                    return Poll::Ready(respond(recording, output, this.request));
+                }
+            }
+        }
+    }
+}
+
+pin_project! {
+    /// The extraction of a handler's arguments, the same for every handler of those arguments.
+    struct Extraction<Args>
+    where
+        Args: FromRequest,
+    {
+        #[pin]
+        future: Args::Future,
+        // Kept until the extraction ends, as actix's own handler service keeps it.
+        payload: Payload,
+    }
+}
+
+impl<Args> Future for Extraction<Args>
+where
+    Args: FromRequest,
+{
+    /// The arguments, or the response of the extractor that rejected the request.
+    type Output = Result<Args, HttpResponse>;
+
+    #[inline(never)]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let args = ready!(self.project().future.poll(cx));
+        Poll::Ready(args.map_err(|err| HttpResponse::from_error(err.into())))
+    }
+}
+
+/// The response of the handler's output, as actix builds it, recorded: out of line, compiled
+/// once per output type.
 #[inline(never)]
-fn end(recording: Recording, response: &HttpResponse) {
+fn respond<Output: Responder>(
+    recording: UnwindGuard<'_>,
+    output: Output,
+    request: &HttpRequest,
+) -> HttpResponse {
+    let response = output.respond_to(request).map_into_boxed_body();
+    finish(recording, response)
+}
+
+/// `response`, recorded.
+#[inline]
+fn finish(recording: UnwindGuard<'_>, response: HttpResponse) -> HttpResponse {
     recording.finish(response.status().as_u16());
+    response
 }

@@ -1,29 +1,31 @@
-//! axum integration: the extractors and the future of the function `#[metered]` generates, and
+//! axum integration: the extractor and the future of the function `#[metered]` generates, and
 //! the `/metrics` router.
 //!
-//! The generated function is an ordinary axum handler, registered as the user's was, whose
-//! arguments are [`Begin`] and one [`Extracted`] per argument of the user's function. axum
-//! extracts them in order with the router's state, whatever it is: `Begin` first, which reads
-//! the route template ([`MatchedPath`], set by the router, nest prefixes included) and the
-//! method and begins the recording, so that extraction is timed; then each `Extracted`, which
-//! never fails but keeps the user's extractor's rejection as the response axum would have sent.
-//! [`run`] finishes the recording with the status of the response. axum boxes every handler's
-//! future itself; this adds no allocation of its own.
+//! The generated function is an ordinary axum handler, registered as the user's was, with one
+//! argument: [`Metered`], the handler's site and the user's arguments as a tuple. Extracting it
+//! reads the route template ([`MatchedPath`], set by the router, nest prefixes included) and the
+//! method and begins the recording, so that extraction is timed; then it extracts the tuple with
+//! axum's own tuple extractor and the router's state, whatever it is, keeping the response of
+//! the first rejection as axum would have sent it. [`Run`] finishes the recording with the
+//! status of the response. axum boxes every handler's future itself; this adds no allocation of
+//! its own, and the only code compiled per handler is two small `poll`s (the extraction of a
+//! signature is shared by every handler of that signature).
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 
-use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
+use axum::extract::{FromRequest, MatchedPath, Request};
 use axum::http::header::{HeaderValue, CONTENT_TYPE as CONTENT_TYPE_HEADER};
-use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use pin_project_lite::pin_project;
 
-use crate::hot_path::recording::Recording;
-use crate::hot_path::site::HandlerSite;
+use crate::hot_path::recording::{Recording, UnwindGuard};
+use crate::hot_path::site::{HandlerSite, SiteOf};
 use crate::registry::exposition::CONTENT_TYPE;
 use crate::registry::metrics::Metrics;
 
@@ -83,105 +85,173 @@ async fn expose() -> Response {
     }
 }
 
-/// The handler site of one `#[metered]` axum handler, named by a type: the macro emits an empty
-/// enum implementing it next to the handler, so that [`Begin`] knows whose request it begins.
-pub trait SiteOf {
-    /// The handler's site.
-    fn site() -> &'static HandlerSite;
-}
-
-/// The first argument of a `#[metered]` axum handler: extracted before the user's extractors,
-/// it begins the recording of the request for the handler `Site`.
-pub struct Begin<Site> {
+/// The one argument of a `#[metered]` axum handler: the recording of the request to the handler
+/// `Site`, begun before the user's extractors run, and the user's arguments `Args`, a tuple
+/// extracted by axum's own tuple extractor with the router's state.
+///
+/// When an extractor rejects the request, the recording is finished with the status of the
+/// rejection's response, and that response is the rejection of `Metered`: axum sends it as it
+/// would have without the attribute.
+pub struct Metered<Site, Args> {
     recording: Recording,
+    args: Args,
     site: PhantomData<fn() -> Site>,
 }
 
-impl<S, Site> FromRequestParts<S> for Begin<Site>
+impl<Site, Args> Metered<Site, Args> {
+    /// The recording and the arguments.
+    #[inline]
+    pub fn into_parts(self) -> (Recording, Args) {
+        (self.recording, self.args)
+    }
+}
+
+/// The marker of [`Metered`]'s extraction through its arguments' `FromRequest<S, M>`: a type of
+/// ours, so that the impl cannot overlap axum's own `FromRequest<S, ViaParts>` for every
+/// `FromRequestParts` (which a downstream crate could implement for `Metered`).
+pub struct ViaArguments<M>(PhantomData<fn() -> M>);
+
+impl<S, M, Site, Args> FromRequest<S, ViaArguments<M>> for Metered<Site, Args>
 where
     S: Send + Sync,
     Site: SiteOf,
+    Args: FromRequest<S, M>,
 {
-    type Rejection = Infallible;
+    type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Infallible> {
-        Ok(Begin {
-            recording: begin(Site::site(), parts),
+    #[inline]
+    fn from_request(
+        request: Request,
+        state: &S,
+    ) -> impl Future<Output = Result<Self, Response>> + Send {
+        Extracting {
+            extraction: Extraction {
+                recording: begin(Site::site(), &request),
+                args: Args::from_request(request, state),
+            },
             site: PhantomData,
-        })
+        }
     }
 }
 
 /// The recording's start, out of line: the same code for every handler.
 #[inline(never)]
-fn begin(site: &'static HandlerSite, parts: &Parts) -> Recording {
-    let endpoint = parts
-        .extensions
+fn begin(site: &'static HandlerSite, request: &Request) -> Recording {
+    let endpoint = request
+        .extensions()
         .get::<MatchedPath>()
         .map(MatchedPath::as_str);
-    Metrics::global().begin(site, endpoint, parts.method.as_str())
+    Metrics::global().begin(site, endpoint, request.method().as_str())
 }
 
-/// An argument of the user's function, extracted by axum with the router's state: the value,
-/// or the response the extractor's rejection turns into. Never rejected itself, so that the
-/// handler runs, and records, for every request its route receives.
-pub struct Extracted<T>(Result<T, Response>);
+pin_project! {
+    /// The extraction of [`Metered`] for the handler `Site`: [`Extraction`], the same for every
+    /// handler of a signature, wrapped.
+    struct Extracting<Site, F> {
+        #[pin]
+        extraction: Extraction<F>,
+        site: PhantomData<fn() -> Site>,
+    }
+}
 
-impl<T> Extracted<T> {
-    /// The value, or the rejection's response.
+impl<Site, F, Args, Rejection> Future for Extracting<Site, F>
+where
+    F: Future<Output = Result<Args, Rejection>>,
+    Rejection: IntoResponse,
+{
+    type Output = Result<Metered<Site, Args>, Response>;
+
     #[inline]
-    #[allow(
-        clippy::result_large_err,
-        reason = "the error is the response the handler returns: boxing it would allocate"
-    )]
-    pub fn into_inner(self) -> Result<T, Response> {
-        self.0
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let (recording, args) = ready!(self.project().extraction.poll(cx))?;
+        Poll::Ready(Ok(Metered {
+            recording,
+            args,
+            site: PhantomData,
+        }))
     }
 }
 
-impl<S, T> FromRequestParts<S> for Extracted<T>
+pin_project! {
+    /// The user's extractors' future, inside the recording.
+    struct Extraction<F> {
+        #[pin]
+        args: F,
+        recording: Recording,
+    }
+}
+
+impl<F, Args, Rejection> Future for Extraction<F>
 where
-    S: Send + Sync,
-    T: FromRequestParts<S>,
+    F: Future<Output = Result<Args, Rejection>>,
+    Rejection: IntoResponse,
 {
-    type Rejection = Infallible;
+    type Output = Result<(Recording, Args), Response>;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
-        let extracted = T::from_request_parts(parts, state).await;
-        Ok(Extracted(extracted.map_err(IntoResponse::into_response)))
+    #[inline(never)]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let recording = UnwindGuard::new(this.recording);
+        Poll::Ready(match ready!(this.args.poll(cx)) {
+            Ok(args) => Ok((recording.take(), args)),
+            Err(rejection) => {
+                let response = rejection.into_response();
+                recording.finish(response.status().as_u16());
+                Err(response)
+            }
+        })
     }
 }
 
-/// For the last argument, which may take the body. (An extractor from the request's head is
-/// `FromRequest` through axum's own impl of it for every `FromRequestParts`.)
-impl<S, T> FromRequest<S> for Extracted<T>
+pin_project! {
+    /// The future of a `#[metered]` axum handler: the user's handler's future inside the
+    /// recording [`Metered`] began, finished with the status of the response.
+    ///
+    /// Written by hand rather than as an `async` block so that nothing is compiled per handler
+    /// but this small `poll`. Dropped before it completes (the client went away, a timeout layer
+    /// gave up), the recording counts a cancellation; a panic while it is polled counts a panic,
+    /// whether or not a `CatchPanicLayer` catches it further out.
+    pub struct Run<F> {
+        #[pin]
+        handler: F,
+        recording: Recording,
+    }
+}
+
+impl<F> Run<F> {
+    /// Serves the request with the user's handler's future.
+    #[inline]
+    pub fn new(recording: Recording, handler: F) -> Self {
+        Run { handler, recording }
+    }
+}
+
+impl<F> Future for Run<F>
 where
-    S: Send + Sync,
-    T: FromRequest<S>,
+    F: Future,
+    F::Output: IntoResponse,
 {
-    type Rejection = Infallible;
+    type Output = Response;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Infallible> {
-        let extracted = T::from_request(request, state).await;
-        Ok(Extracted(extracted.map_err(IntoResponse::into_response)))
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+        let this = self.project();
+        let recording = UnwindGuard::new(this.recording);
+        let output = ready!(this.handler.poll(cx));
+        Poll::Ready(respond(recording, output))
     }
 }
 
-/// Runs the handler's `response` future inside the recording `begin` started, and finishes it
-/// with the response's status.
-///
-/// Dropped before it completes (the client went away, a timeout layer gave up), the recording
-/// counts a cancellation; a panic while it is polled counts a panic, whether or not a
-/// `CatchPanicLayer` catches it further out: the recording is a local of this `async fn`, and
-/// an `async fn` drops its locals while a panic unwinds through it.
-pub async fn run<Site>(begin: Begin<Site>, response: impl Future<Output = Response>) -> Response {
-    let recording = begin.recording;
-    let response = response.await;
+/// The response of the user's handler, recorded. Out of line, so that it is compiled once per
+/// return type rather than once per handler.
+#[inline(never)]
+fn respond<R: IntoResponse>(recording: UnwindGuard<'_>, output: R) -> Response {
+    let response = output.into_response();
     recording.finish(response.status().as_u16());
     response
 }
 
-/// Never implemented: the bound of the `actix_web::FromRequest` impl [`Begin`] has when the
+/// Never implemented: the bound of the `actix_web::FromRequest` impl [`Metered`] has when the
 /// `actix` feature is on too, so that an axum handler registered with actix-web is an error
 /// that names the right attribute.
 #[cfg(feature = "actix")]
@@ -193,7 +263,7 @@ pub async fn run<Site>(begin: Begin<Site>, response: impl Future<Output = Respon
 pub trait AxumHandlerRegisteredWithActix {}
 
 #[cfg(feature = "actix")]
-impl<Site> actix_web::FromRequest for Begin<Site>
+impl<Site, Args> actix_web::FromRequest for Metered<Site, Args>
 where
     Site: AxumHandlerRegisteredWithActix,
 {

@@ -96,6 +96,20 @@ impl Recording {
 
 impl Drop for Recording {
     fn drop(&mut self) {
+        self.record_unfinished();
+    }
+}
+
+impl Recording {
+    /// A recording already finished: records nothing.
+    const FINISHED: Recording = Recording {
+        route: None,
+        started: 0,
+    };
+
+    /// Records the request as a panic if the thread is unwinding, else as cancelled; nothing if
+    /// it is finished.
+    fn record_unfinished(&mut self) {
         if self.route.is_none() {
             return;
         }
@@ -106,5 +120,40 @@ impl Drop for Recording {
         };
         let status = outcome.status().unwrap_or(500);
         self.record(status, outcome);
+    }
+}
+
+/// The recording of a hand-written future, held while that future polls the handler's: if the
+/// poll unwinds, the recording counts the panic then. (A local of an `async fn` is dropped by the
+/// unwinding itself; a field of a hand-written future would otherwise be dropped only with the
+/// future, after a `catch_unwind` further out, and count a cancellation.)
+pub(crate) struct UnwindGuard<'a>(&'a mut Recording);
+
+impl<'a> UnwindGuard<'a> {
+    /// Guards `recording`.
+    #[inline]
+    pub(crate) fn new(recording: &'a mut Recording) -> Self {
+        UnwindGuard(recording)
+    }
+
+    /// Finishes the recording with `status`, if it is not finished yet.
+    #[inline]
+    pub(crate) fn finish(self, status: u16) {
+        self.0.record(status, Outcome::from_status(status));
+    }
+
+    /// Moves the recording out, leaving a finished one in its place.
+    #[inline]
+    pub(crate) fn take(self) -> Recording {
+        std::mem::replace(self.0, Recording::FINISHED)
+    }
+}
+
+impl Drop for UnwindGuard<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.record_unfinished();
+        }
     }
 }

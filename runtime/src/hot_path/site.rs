@@ -7,6 +7,14 @@ use crate::hot_path::store::Store;
 use crate::vocabulary::names::check_label_name;
 use crate::vocabulary::objective::Objective;
 
+/// The site of one `#[metered]` handler, named by a type: the macro emits an empty enum
+/// implementing it next to the handler, so that the framework's extractor, generic over that
+/// type, knows whose request it begins.
+pub trait SiteOf {
+    /// The handler's site.
+    fn site() -> &'static HandlerSite;
+}
+
 /// One annotated handler: its `handler` label, its own labels and buckets from the attribute,
 /// and the series it has recorded so far (one per route template and method it was reached by).
 ///

@@ -67,10 +67,10 @@ struct Page { page: u32 }
 #[metered] async fn mixed(State(_s): State<AppState>, Path(_id): Path<u32>, h: HeaderMap, Query(_p): Query<Page>, Json(_b): Json<serde_json::Value>) -> String { h.len().to_string() }
 
 #[metered]
-async fn fifteen(
+async fn sixteen(
     _a: HeaderMap, _b: HeaderMap, _c: HeaderMap, _d: HeaderMap, _e: HeaderMap, _f: HeaderMap,
     _g: HeaderMap, _h: HeaderMap, _i: HeaderMap, _j: HeaderMap, _k: HeaderMap, _l: HeaderMap,
-    _m: HeaderMap, _n: HeaderMap, _p: String,
+    _m: HeaderMap, _n: HeaderMap, _o: HeaderMap, _p: String,
 ) {}
 
 #[metered] async fn fallback() -> StatusCode { StatusCode::NOT_FOUND }
@@ -93,7 +93,7 @@ fn main() {
         .route("/string", post(string))
         .route("/custom", post(custom))
         .route("/mixed/{id}", post(mixed))
-        .route("/fifteen", post(fifteen))
+        .route("/sixteen", post(sixteen))
         .route("/layered", get(none).layer(tower_http::catch_panic::CatchPanicLayer::new()))
         .route_layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(5)))
         .nest("/nested", Router::new().route("/path/{id}", get(path)))
