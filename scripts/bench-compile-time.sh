@@ -2,8 +2,10 @@
 # Compile-time cost of the attribute: a generated crate with 100 handlers, built in release with
 # warm dependencies, with and without `#[metered]` on every handler (a cargo feature toggles it),
 # for actix-web and for axum. Prints the median of N rebuilds of the crate itself (the variants
-# alternate within every round) and the expansion size per handler (from rustc's expanded
-# output; -Zunpretty needs RUSTC_BOOTSTRAP=1 on a stable toolchain).
+# alternate within every round), in wall-clock time and in CPU time (user + sys of cargo and the
+# compiler, from GNU time: less moved by what else the VM's host runs), and the expansion size
+# per handler (from rustc's expanded output; -Zunpretty needs RUSTC_BOOTSTRAP=1 on a stable
+# toolchain).
 #
 # A third variant, `nested`, has no metrics at all: each handler only awaits an inner copy of
 # itself. It is the cost of any attribute that keeps the user's function intact inside another.
@@ -15,6 +17,9 @@ root="$PWD"
 runs="${1:-5}"
 frameworks="${2:-both}"
 if [ "$frameworks" = both ]; then frameworks="actix axum"; fi
+
+. scripts/lib/debian.sh
+[ -x /usr/bin/time ] || install_debian_packages time
 
 # Writes the crate for framework $1 into $2.
 generate() {
@@ -89,36 +94,39 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 
 echo "100 handlers, release, warm dependencies, median of $runs rebuilds, variants alternated; $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(rustc --version)"
 echo
-printf '| framework | variant | build (s) | ratio | expanded source (bytes) |\n|---|---|---|---|---|\n'
+printf '| framework | variant | build, wall (s) | ratio | build, CPU user+sys (s) | ratio | expanded source (bytes) |\n|---|---|---|---|---|---|---|\n'
 for framework in $frameworks; do
     dir="$root/target/compile-bench/$framework"
     export CARGO_TARGET_DIR="$root/target/compile-bench/target"
     generate "$framework" "$dir"
     build() { cargo build -q --release --manifest-path "$dir/Cargo.toml" "$@"; }
     build; build --features metered; build --features nested   # warm the dependencies
-    times="$(mktemp)"
+    times="$(mktemp)"; cpu="$(mktemp)"
     for _ in $(seq 1 "$runs"); do
         for variant in plain nested metered; do
             features=()
             if [ "$variant" != plain ]; then features=(--features "$variant"); fi
             touch "$dir/src/lib.rs"
             start=$(date +%s%N)
-            build "${features[@]}"
+            /usr/bin/time -f "%U %S" -o "$cpu" cargo build -q --release --manifest-path "$dir/Cargo.toml" "${features[@]}"
             end=$(date +%s%N)
-            echo "$variant $(( (end - start) / 1000000 ))" >>"$times"
+            echo "$variant $(( (end - start) / 1000000 )) $(awk '{printf "%d", ($1 + $2) * 1000}' "$cpu")" >>"$times"
         done
     done
-    of() { awk -v v="$1" '$1 == v {print $2}' "$times" | median; }
-    plain=$(of plain); nested=$(of nested); metered=$(of metered)
-    rm -f "$times"
+    of() { awk -v v="$1" -v c="$2" '$1 == v {print $c}' "$times" | median; }
+    plain=$(of plain 2); nested=$(of nested 2); metered=$(of metered 2)
+    plain_cpu=$(of plain 3); nested_cpu=$(of nested 3); metered_cpu=$(of metered 3)
+    rm -f "$times" "$cpu"
     expanded_size() {
         RUSTC_BOOTSTRAP=1 cargo rustc -q --release --lib --manifest-path "$dir/Cargo.toml" "$@" -- -Zunpretty=expanded | wc -c
     }
     plain_bytes=$(expanded_size)
     metered_bytes=$(expanded_size --features metered)
-    awk -v f="$framework" -v p="$plain" -v n="$nested" -v m="$metered" -v pb="$plain_bytes" -v mb="$metered_bytes" 'BEGIN {
-        printf "| %s | without attribute | %.2f | 1.00 | %d |\n", f, p / 1000, pb
-        printf "| %s | nested: each handler awaits an inner copy of itself, no metrics | %.2f | %.3f | |\n", f, n / 1000, n / p
-        printf "| %s | **#[metered] on each** | %.2f | **%.3f** | %d (+%d per handler) |\n", f, m / 1000, m / p, mb, (mb - pb) / 100
+    awk -v f="$framework" -v p="$plain" -v n="$nested" -v m="$metered" \
+        -v pc="$plain_cpu" -v nc="$nested_cpu" -v mc="$metered_cpu" \
+        -v pb="$plain_bytes" -v mb="$metered_bytes" 'BEGIN {
+        printf "| %s | without attribute | %.2f | 1.00 | %.2f | 1.00 | %d |\n", f, p / 1000, pc / 1000, pb
+        printf "| %s | nested: each handler awaits an inner copy of itself, no metrics | %.2f | %.3f | %.2f | %.3f | |\n", f, n / 1000, n / p, nc / 1000, nc / pc
+        printf "| %s | **#[metered] on each** | %.2f | **%.3f** | %.2f | **%.3f** | %d (+%d per handler) |\n", f, m / 1000, m / p, mc / 1000, mc / pc, mb, (mb - pb) / 100
     }'
 done

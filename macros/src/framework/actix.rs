@@ -18,15 +18,16 @@
 //!     #[tracing::instrument]
 //!     async fn get_user(id: web::Path<u32>) -> Result<HttpResponse, ApiError> { ... }
 //!     static SITE: HandlerSite = HandlerSite::new("get_user", &[], &[]);
-//!     serve(&SITE, request, |args| Box::pin(Handler::call(&get_user, args)))
+//!     serve(&SITE, request, get_user)
 //! }
 //! ```
 //!
 //! actix hands the generated function the arguments not yet extracted; `serve` extracts them
 //! and builds the response exactly as actix's own handler service does, which is how extractor
-//! rejections and the exact status of any `Responder` are seen. The one part compiled per
-//! handler is the small closure that boxes the user's future: `serve` itself is generic over the
-//! argument and output types only, so handlers of the same signature share it.
+//! rejections and the exact status of any `Responder` are seen. Its future, `Serve`, is written
+//! by hand and holds the user's future unboxed: per handler the compiler builds only its `poll`;
+//! the extraction is shared by the handlers of the same arguments, the response by those of the
+//! same output type.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};

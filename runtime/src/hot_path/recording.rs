@@ -102,6 +102,10 @@ impl Drop for Recording {
 
 impl Recording {
     /// A recording already finished: records nothing.
+    #[cfg_attr(
+        not(feature = "axum"),
+        allow(dead_code, reason = "what axum's extraction leaves behind")
+    )]
     const FINISHED: Recording = Recording {
         route: None,
         started: 0,
@@ -144,6 +148,10 @@ impl<'a> UnwindGuard<'a> {
 
     /// Moves the recording out, leaving a finished one in its place.
     #[inline]
+    #[cfg_attr(
+        not(feature = "axum"),
+        allow(dead_code, reason = "used by axum's extraction only")
+    )]
     pub(crate) fn take(self) -> Recording {
         std::mem::replace(self.0, Recording::FINISHED)
     }
