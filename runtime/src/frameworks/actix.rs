@@ -117,10 +117,11 @@ where
     let future = Args::from_request(&request, &mut payload);
     Serve {
         stage: Stage::Extracting {
-            extraction: Extraction { future, payload },
+            extraction: Extraction { future },
             handler,
         },
         request,
+        payload,
         recording,
     }
 }
@@ -164,6 +165,8 @@ pin_project! {
         #[pin]
         stage: Stage<H, Args>,
         request: HttpRequest,
+        // Kept until the handler has answered, as actix's own handler service keeps it.
+        payload: Payload,
         recording: Recording,
     }
 }
@@ -220,8 +223,6 @@ pin_project! {
     {
         #[pin]
         future: Args::Future,
-        // Kept until the extraction ends, as actix's own handler service keeps it.
-        payload: Payload,
     }
 }
 
