@@ -67,7 +67,7 @@ impl<'a> Parts<'a> {
             .map(|i| format_ident!("__handler_metrics_arg{i}", span = signature_span))
             .collect();
         Parts {
-            site: site(&private, args, handler),
+            site: site(&private, args, handler, signature_span),
             site_type,
             arg_types,
             arg_names,
@@ -116,7 +116,12 @@ impl Parts<'_> {
 }
 
 /// The handler's `static` site: its `handler` label, its own labels and buckets, its objective.
-fn site(private: &TokenStream, args: &Args, handler: &Handler) -> TokenStream {
+fn site(
+    private: &TokenStream,
+    args: &Args,
+    handler: &Handler,
+    signature_span: Span,
+) -> TokenStream {
     let name = match &args.name {
         Some(name) => name.value(),
         None => handler.default_name(),
@@ -151,7 +156,6 @@ fn site(private: &TokenStream, args: &Args, handler: &Handler) -> TokenStream {
         }
         None => (TokenStream::new(), TokenStream::new()),
     };
-    let signature_span = handler.sig.paren_token.span.join();
     let site_type = respan(quote!(#private::HandlerSite), signature_span);
     quote! {
         #check_objective

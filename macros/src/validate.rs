@@ -111,8 +111,7 @@ fn check_signature(framework: Framework, handler: &Handler, errors: &mut Errors)
         errors.spanned(
             quote::quote!(#(#extra)*),
             format!(
-                "too many extractor arguments: {framework_name} handlers take at most {max}{}, this one takes {}; {}",
-                facts.limit_note,
+                "too many extractor arguments: {framework_name} handlers take at most {max}, this one takes {}; {}",
                 sig.inputs.len(),
                 facts.group_args,
             ),

@@ -40,7 +40,6 @@ pub(super) const FACTS: Facts = Facts {
     name: "actix-web",
     // actix-web's `Handler` and `FromRequest` tuple impls.
     max_args: 16,
-    limit_note: "",
     group_args: "group some into a tuple extractor or a struct implementing `FromRequest`",
     is_route_macro,
 };

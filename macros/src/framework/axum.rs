@@ -47,7 +47,6 @@ pub(super) const FACTS: Facts = Facts {
     // axum's tuple extractor, which extracts the user's arguments, takes 16 (its
     // `all_the_tuples!`), as do its `Handler` impls.
     max_args: 16,
-    limit_note: "",
     group_args: "group some into a tuple extractor or a struct implementing `FromRequestParts`",
     // axum routes with `Router::route`; it has no routing attributes.
     is_route_macro: |_| false,

@@ -6,8 +6,6 @@ pub(crate) struct Facts {
     pub(crate) name: &'static str,
     /// The most arguments (extractors) a handler may take.
     pub(crate) max_args: usize,
-    /// Why the limit is what it is, when that is not plain: " (axum's 16, ...)".
-    pub(crate) limit_note: &'static str,
     /// How to group extractors when there are too many, in the framework's words.
     pub(crate) group_args: &'static str,
     /// Whether an attribute is one of the framework's routing macros, which must stay on the
