@@ -10,6 +10,7 @@
 //! curl -s localhost:8080/reports/archive    # 503 from the error type
 //! curl -s 'localhost:8080/slow?ms=300'
 //! curl -s localhost:8080/metrics
+//! curl -s localhost:8080/metrics -H 'accept: application/openmetrics-text'   # OpenMetrics 1.0
 //! ```
 //!
 //! Configuration from the environment, as a service would take it:
@@ -17,6 +18,8 @@
 //! - `PORT`: the port on 127.0.0.1 (default 8080).
 //! - `METRICS_NAMESPACE`: prefix of every metric name, e.g. `api` (default none).
 //! - `METRICS_CONST_LABELS`: labels on every series, e.g. `service=users,region=eu` (default none).
+//! - `METRICS_OPENMETRICS_CREATED`: `1` adds `_created` samples to OpenMetrics scrapes (default
+//!   off; see `Config::openmetrics_created`).
 
 use std::time::Duration;
 
@@ -127,6 +130,7 @@ async fn serve() -> std::io::Result<()> {
     // Optional: fail at start-up, not at the first request, if the configuration is invalid or
     // the metrics cannot be registered.
     metrics_config()?.install().map_err(std::io::Error::other)?;
+    api::register_own_metrics()?;
 
     let port = api::port()?;
     let state = web::Data::new(Db::default());

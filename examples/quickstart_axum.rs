@@ -11,10 +11,11 @@
 //! curl -s localhost:8080/reports/archive    # 503 from the error type
 //! curl -s 'localhost:8080/slow?ms=300'
 //! curl -s localhost:8080/metrics
+//! curl -s localhost:8080/metrics -H 'accept: application/openmetrics-text'   # OpenMetrics 1.0
 //! ```
 //!
 //! Configuration from the environment, as `quickstart.rs`: `PORT`, `METRICS_NAMESPACE`,
-//! `METRICS_CONST_LABELS`.
+//! `METRICS_CONST_LABELS`, `METRICS_OPENMETRICS_CREATED`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -145,6 +146,7 @@ async fn serve() -> std::io::Result<()> {
     // Optional: fail at start-up, not at the first request, if the configuration is invalid or
     // the metrics cannot be registered.
     metrics_config()?.install().map_err(std::io::Error::other)?;
+    api::register_own_metrics()?;
 
     let port = api::port()?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;

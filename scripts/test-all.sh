@@ -4,7 +4,9 @@
 # doc tests.
 #
 # Setup: a Rust toolchain, plus Prometheus and promtool from Debian's `prometheus` package,
-# installed here when missing (as root, or through sudo).
+# installed here when missing (as root, or through sudo), and the Python Prometheus client
+# (`prometheus_client` from PyPI, whose OpenMetrics parser checks our output), installed with pip
+# for the current user's python3 when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +19,14 @@ if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
 fi
 prometheus --version 2>&1 | head -n 1
 promtool --version 2>&1 | head -n 1
+
+if ! python3 -c 'import prometheus_client.openmetrics.parser' 2>/dev/null; then
+    echo "test-all: installing the Python Prometheus client (prometheus_client) with pip"
+    python3 -m pip install --quiet --disable-pip-version-check 'prometheus_client==0.26.0' \
+        || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages \
+            'prometheus_client==0.26.0'
+fi
+python3 -c 'import importlib.metadata as m; print("prometheus_client", m.version("prometheus_client"))'
 
 # Keep trybuild's expectations authoritative: never let a stray TRYBUILD=overwrite rewrite them.
 unset TRYBUILD

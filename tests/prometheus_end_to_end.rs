@@ -1,7 +1,9 @@
 //! Against a real Prometheus server (Debian's `prometheus` package): four instances of the
 //! quickstart API, two on actix-web (`quickstart`) and two on axum (`quickstart_axum`), are
 //! scraped side by side every second as one job, and what Prometheus stores and answers through
-//! its query API matches, request for request, the traffic sent. `promtool check metrics`
+//! its query API matches, request for request, the traffic sent. Prometheus asks for OpenMetrics
+//! and gets it (its target metadata shows the `# UNIT` and counter family names only OpenMetrics
+//! carries), the service's own `prometheus` counter included. `promtool check metrics`
 //! accepts the exposition of both, with and without a namespace and constant labels.
 //!
 //! Every process started here is stopped when the test ends, pass or fail. A missing binary fails
@@ -14,7 +16,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::thread;
 
-use support::prometheus::{promtool, require_binary, Prometheus};
+use support::prometheus::{percent_encode, promtool, require_binary, Prometheus};
 use support::{request, wait_until, ExampleServer, Framework};
 
 /// Requests sent and counted per (handler, status).
@@ -156,6 +158,38 @@ fn prometheus_scrapes_actix_and_axum_instances_and_counts_exactly_what_was_sent(
         println!("{handler:<15} {status:>6} {n:>6} {got:>8}");
     }
     assert_eq!(counted, sent.0, "prometheus's sums equal the requests sent");
+
+    // Prometheus asked for OpenMetrics and got it: its target metadata has what only
+    // OpenMetrics carries, the duration's `# UNIT` and the counter family named without
+    // `_total`, on every target.
+    let metadata = |metric: &str| {
+        prometheus.api(&format!(
+            "/api/v1/targets/metadata?match_target={}&metric={metric}",
+            percent_encode(r#"{job="quickstart"}"#)
+        ))
+    };
+    let duration = metadata("http_requests_duration_seconds");
+    let duration = duration.as_array().expect("metadata");
+    assert_eq!(duration.len(), INSTANCES.len(), "{duration:?}");
+    assert!(duration
+        .iter()
+        .all(|m| m["unit"] == "seconds" && m["type"] == "histogram"));
+    let requests = metadata("http_requests");
+    let requests = requests.as_array().expect("metadata");
+    assert_eq!(requests.len(), INSTANCES.len(), "{requests:?}");
+    assert!(
+        requests.iter().all(|m| m["type"] == "counter"),
+        "{requests:?}"
+    );
+
+    // The service's own `prometheus` counter, scraped from the same route, counts exactly too.
+    let users_created =
+        prometheus.scalar(r#"sum(quickstart_users_created_total{job="quickstart"})"#);
+    let created_sent = sent.0[&("create_user".to_owned(), "201".to_owned())];
+    assert_eq!(
+        users_created, created_sent as f64,
+        "the service's own counter"
+    );
 
     // p99 of the slow handler (300 ms sleeps) lies in its bucket, (0.25, 0.5].
     let p99 = prometheus.scalar(

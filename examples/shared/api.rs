@@ -3,7 +3,9 @@
 //! and its result into a response.
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{LazyLock, Mutex, MutexGuard};
+
+use prometheus::{IntCounter, IntGauge};
 
 use serde::{Deserialize, Serialize};
 
@@ -64,6 +66,32 @@ impl std::fmt::Display for ApiError {
     }
 }
 
+/// The service's own metrics, made with the `prometheus` crate as services already make them and
+/// registered in its default registry, where handler-metrics registers too: the one `/metrics`
+/// route exposes them beside the handlers' families, in both formats.
+pub(crate) static USERS_CREATED: LazyLock<IntCounter> = LazyLock::new(|| {
+    IntCounter::new(
+        "quickstart_users_created_total",
+        "Users created since start-up.",
+    )
+    .expect("a valid metric name")
+});
+pub(crate) static USERS_STORED: LazyLock<IntGauge> = LazyLock::new(|| {
+    IntGauge::new("quickstart_users", "Users in the store now.").expect("a valid metric name")
+});
+
+/// Registers the service's own metrics, at start-up.
+pub(crate) fn register_own_metrics() -> std::io::Result<()> {
+    let registry = prometheus::default_registry();
+    for metric in [
+        Box::new(USERS_CREATED.clone()) as Box<dyn prometheus::core::Collector>,
+        Box::new(USERS_STORED.clone()),
+    ] {
+        registry.register(metric).map_err(std::io::Error::other)?;
+    }
+    Ok(())
+}
+
 /// Users and their items, in memory.
 #[derive(Default)]
 pub(crate) struct Store {
@@ -95,6 +123,8 @@ impl Store {
             name: new.name,
         };
         self.users.insert(user.id, user.clone());
+        USERS_CREATED.inc();
+        USERS_STORED.set(self.users.len() as i64);
         Ok(user)
     }
 
@@ -119,6 +149,7 @@ impl Store {
             .remove(&id)
             .ok_or(ApiError::NotFound("user", id))?;
         self.items.retain(|_, item| item.owner != id);
+        USERS_STORED.set(self.users.len() as i64);
         Ok(())
     }
 

@@ -14,11 +14,15 @@ pub(crate) const REPORTS: Objective = Objective::new("reports")
     .success_rate(0.99)
     .latency(1.0, 0.95);
 
-/// The configuration from `METRICS_NAMESPACE` and `METRICS_CONST_LABELS`, with the objectives.
+/// The configuration from `METRICS_NAMESPACE`, `METRICS_CONST_LABELS` and
+/// `METRICS_OPENMETRICS_CREATED`, with the objectives.
 pub(crate) fn metrics_config() -> std::io::Result<Config> {
     let mut config = Config::new().objective(USERS).objective(REPORTS);
     if let Ok(namespace) = std::env::var("METRICS_NAMESPACE") {
         config = config.namespace(namespace);
+    }
+    if std::env::var("METRICS_OPENMETRICS_CREATED").is_ok_and(|v| v == "1") {
+        config = config.openmetrics_created(true);
     }
     if let Ok(labels) = std::env::var("METRICS_CONST_LABELS") {
         for pair in labels.split(',').filter(|p| !p.is_empty()) {

@@ -39,7 +39,9 @@ pub use hot_path::recording::Recording;
 pub use hot_path::site::HandlerSite;
 pub use registry::config::Config;
 pub use registry::error::ConfigError;
-pub use registry::exposition::{ExpositionError, CONTENT_TYPE};
+pub use registry::exposition::{
+    ExpositionError, Format, Scrape, CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE,
+};
 pub use registry::metrics::Metrics;
 pub use slo::rules::RuleOptions;
 pub use vocabulary::buckets::DEFAULT_BUCKETS;

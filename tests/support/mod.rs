@@ -5,7 +5,8 @@
 //!   [`both_frameworks!`] to run one case against each;
 //! - [`server`]: real servers on 127.0.0.1; [`http`]: a raw HTTP/1.1 client;
 //! - [`example`]: the example binaries as child processes; [`prometheus`]: a real Prometheus
-//!   and promtool; [`exposition`]: an independent parser of the text format;
+//!   and promtool; [`exposition`]: an independent parser of the text format; [`python_parser`]:
+//!   the Python Prometheus client's OpenMetrics and text parsers on a real scrape;
 //! - [`chaos`]: a seeded random source and quiet expected panics.
 
 #![allow(dead_code, unused_imports, unused_macros)]
@@ -22,6 +23,7 @@ pub(crate) mod example;
 pub(crate) mod exposition;
 pub(crate) mod http;
 pub(crate) mod prometheus;
+pub(crate) mod python_parser;
 
 pub(crate) use apps::Framework;
 pub(crate) use chaos::{quiet_expected_panics, Rng};

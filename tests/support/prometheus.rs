@@ -119,6 +119,15 @@ impl Prometheus {
             .collect()
     }
 
+    /// The `data` of a GET of the HTTP API at `path` (e.g. `/api/v1/targets/metadata?..`).
+    pub(crate) fn api(&self, path: &str) -> serde_json::Value {
+        let (status, body) = request(self.addr, "GET", path, None).expect("ask prometheus");
+        assert_eq!(status, 200, "GET {path} failed: {body}");
+        let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON answer");
+        assert_eq!(answer["status"], "success", "GET {path}: {body}");
+        answer["data"].clone()
+    }
+
     /// The single value of a query expected to return one series (0 when it returns none).
     pub(crate) fn scalar(&self, promql: &str) -> f64 {
         let results = self.query(promql);

@@ -1,7 +1,9 @@
 //! actix-web integration: the wrapper `#[metered]` handlers run in, and the `/metrics` route.
 
 use actix_web::dev::Payload;
-use actix_web::http::header::{HeaderValue, CONTENT_TYPE as CONTENT_TYPE_HEADER};
+use actix_web::http::header::{
+    HeaderValue, ACCEPT, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, VARY,
+};
 use std::convert::Infallible;
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
@@ -12,7 +14,7 @@ use pin_project_lite::pin_project;
 
 use crate::hot_path::recording::{Recording, UnwindGuard};
 use crate::hot_path::site::HandlerSite;
-use crate::registry::exposition::CONTENT_TYPE;
+use crate::registry::exposition;
 use crate::registry::metrics::Metrics;
 
 /// The exposition route at `GET /metrics`: everything in the configured registry, in the text
@@ -58,11 +60,29 @@ pub fn metrics_at(path: &str) -> Resource {
     web::resource(path).route(web::get().to(expose))
 }
 
-async fn expose() -> HttpResponse {
-    match Metrics::global().encode_text() {
-        Ok(text) => HttpResponse::Ok()
-            .insert_header((CONTENT_TYPE_HEADER, HeaderValue::from_static(CONTENT_TYPE)))
-            .body(text),
+async fn expose(request: HttpRequest) -> HttpResponse {
+    let header = |name| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|value: &HeaderValue| value.to_str().ok())
+    };
+    match Metrics::global().scrape(header(ACCEPT), header(ACCEPT_ENCODING)) {
+        Ok(scrape) => {
+            let mut response = HttpResponse::Ok();
+            response
+                .insert_header((
+                    CONTENT_TYPE,
+                    HeaderValue::from_static(scrape.content_type()),
+                ))
+                .insert_header((VARY, HeaderValue::from_static(exposition::VARY)));
+            if let Some(encoding) = scrape.content_encoding() {
+                // Already encoded: actix's `Compress` middleware, if the app has it, leaves the
+                // body alone when this header is set.
+                response.insert_header((CONTENT_ENCODING, HeaderValue::from_static(encoding)));
+            }
+            response.body(scrape.into_body())
+        }
         Err(err) => HttpResponse::InternalServerError().body(err.to_string()),
     }
 }

@@ -56,6 +56,9 @@ pub(crate) struct StatusSeries {
     histogram: Sharded,
     /// The labels rendered for the text format by the exposition at its first scrape.
     pub(crate) label_text: OnceLock<String>,
+    /// When the series was created (at zero, just before its first request was counted), in
+    /// seconds since the Unix epoch: OpenMetrics' `_created`.
+    pub(crate) created: f64,
 }
 
 /// A snapshot of a histogram, for exposition.
@@ -116,6 +119,7 @@ impl RouteSeries {
                 route_labels: &self.in_flight_labels,
                 histogram: Sharded::new(self.buckets.bounds.len() + 2),
                 label_text: OnceLock::new(),
+                created: unix_seconds_now(),
             },
         )
     }
@@ -131,6 +135,13 @@ impl RouteSeries {
         let entered = self.entered.sum(0);
         entered.saturating_sub(finished) as i64
     }
+}
+
+/// The wall-clock time in seconds since the Unix epoch (0 for a clock set before it).
+fn unix_seconds_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |since| since.as_secs_f64())
 }
 
 impl StatusSeries {

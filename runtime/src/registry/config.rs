@@ -4,6 +4,7 @@ use prometheus::Registry;
 
 use crate::registry::error::ConfigError;
 use crate::registry::metrics::Metrics;
+use crate::registry::state::ExpositionOptions;
 use crate::slo::promql::{latency_threshold, Queries};
 use crate::slo::rules::RuleOptions;
 use crate::slo::{dashboard, rules};
@@ -39,6 +40,7 @@ pub struct Config {
     const_labels: Vec<(String, String)>,
     registry: Option<Registry>,
     objectives: Vec<Objective>,
+    exposition: ExpositionOptions,
 }
 
 impl Default for Config {
@@ -63,6 +65,7 @@ impl Config {
             const_labels: Vec::new(),
             registry: None,
             objectives: Vec::new(),
+            exposition: ExpositionOptions::default(),
         }
     }
 
@@ -117,6 +120,28 @@ impl Config {
     /// ```
     pub fn registry(mut self, registry: Registry) -> Self {
         self.registry = Some(registry);
+        self
+    }
+
+    /// Whether OpenMetrics scrapes carry a `_created` sample (when the series was created, in
+    /// seconds since the Unix epoch) for every series of the request counter and the duration
+    /// histograms. Default: `false`.
+    ///
+    /// With it, a Prometheus that ingests created timestamps (2.55 or later, started with
+    /// `--enable-feature=created-timestamp-zero-ingestion`) sees each series start at 0, so
+    /// `increase()` and `rate()` count its first request. Off by default because every other
+    /// Prometheus (2.54 and earlier, or without the flag) stores each `_created` line as one
+    /// more series: a counter series and a histogram series per (handler, route, method,
+    /// status, outcome) more. The classic text format never carries it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let config = handler_metrics_runtime::Config::new().openmetrics_created(true);
+    /// # let _ = config;
+    /// ```
+    pub fn openmetrics_created(mut self, enabled: bool) -> Self {
+        self.exposition.created = enabled;
         self
     }
 
@@ -304,6 +329,7 @@ impl Config {
             registry,
             self.objectives,
             false,
+            self.exposition,
         ))
     }
 }

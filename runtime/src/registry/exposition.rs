@@ -1,16 +1,23 @@
-//! Exposition: the registry in Prometheus's text format.
+//! Exposition: the registry in Prometheus's classic text format or in OpenMetrics 1.0, chosen by
+//! the scraper's `Accept` header, gzipped when its `Accept-Encoding` allows.
+//!
+//! - [`negotiation`]: which format and encoding a request asks for;
+//! - [`families`]: our own families, written straight from the series in either format;
+//! - [`openmetrics`]: everything else in the registry (the user's `prometheus` metrics) in
+//!   OpenMetrics; the classic format of those is the `prometheus` crate's `TextEncoder`.
 
-use std::fmt::Write as _;
+mod families;
+mod negotiation;
+mod openmetrics;
+
+use std::io::Write as _;
 
 use prometheus::TextEncoder;
 
-use crate::hot_path::series::{RouteSeries, StatusSeries};
-use crate::registry::collector::{
-    gather_others, CUSTOM_DURATION_HELP, DURATION_HELP, IN_FLIGHT_HELP, REQUESTS_HELP,
-};
+use crate::registry::collector::gather_others;
 use crate::registry::state::Shared;
 
-/// The `Content-Type` of the text exposition format: `text/plain; version=0.0.4`.
+/// The `Content-Type` of the classic text exposition format: `text/plain; version=0.0.4`.
 ///
 /// # Examples
 ///
@@ -18,6 +25,19 @@ use crate::registry::state::Shared;
 /// assert_eq!(handler_metrics_runtime::CONTENT_TYPE, "text/plain; version=0.0.4");
 /// ```
 pub const CONTENT_TYPE: &str = prometheus::TEXT_FORMAT;
+
+/// The `Content-Type` of OpenMetrics 1.0 text.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(
+///     handler_metrics_runtime::OPENMETRICS_CONTENT_TYPE,
+///     "application/openmetrics-text; version=1.0.0; charset=utf-8",
+/// );
+/// ```
+pub const OPENMETRICS_CONTENT_TYPE: &str =
+    "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 /// Why the registry could not be exposed.
 ///
@@ -39,138 +59,174 @@ pub enum ExpositionError {
     /// The encoder failed.
     #[error("cannot encode metrics: {0}")]
     Encode(#[from] prometheus::Error),
+    /// The body could not be compressed.
+    #[error("cannot gzip metrics: {0}")]
+    Gzip(#[source] std::io::Error),
 }
 
-/// The registry of `shared` in the text format: [`Metrics::encode_text`](crate::Metrics::encode_text).
-pub(crate) fn encode_text(shared: &Shared) -> Result<String, ExpositionError> {
+/// An exposition format.
+///
+/// # Examples
+///
+/// ```
+/// use handler_metrics_runtime::Format;
+///
+/// // What Prometheus sends by default:
+/// let prometheus = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;\
+///                   version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+/// assert_eq!(Format::from_accept(Some(prometheus)), Format::OpenMetrics);
+/// assert_eq!(Format::from_accept(Some("*/*")), Format::Text);
+/// assert_eq!(Format::from_accept(None), Format::Text);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// Prometheus's classic text format, `text/plain; version=0.0.4`.
+    Text,
+    /// OpenMetrics 1.0 text, `application/openmetrics-text; version=1.0.0`.
+    OpenMetrics,
+}
+
+impl Format {
+    /// The format an `Accept` header asks for: OpenMetrics when it names
+    /// `application/openmetrics-text` (version 1.0.0 or no version) with a quality at least as
+    /// high as any range that covers the classic format (`text/plain`, `text/*`, `*/*`); the
+    /// classic format otherwise, also without a header or with one that cannot be read.
+    pub fn from_accept(accept: Option<&str>) -> Format {
+        match accept {
+            Some(accept) if negotiation::prefers_openmetrics(accept) => Format::OpenMetrics,
+            _ => Format::Text,
+        }
+    }
+
+    /// The `Content-Type` of the format.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use handler_metrics_runtime::{Format, CONTENT_TYPE};
+    ///
+    /// assert_eq!(Format::Text.content_type(), CONTENT_TYPE);
+    /// ```
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Text => CONTENT_TYPE,
+            Format::OpenMetrics => OPENMETRICS_CONTENT_TYPE,
+        }
+    }
+}
+
+/// The `Vary` header of a negotiated scrape: the answer depends on these request headers.
+pub(crate) const VARY: &str = "accept, accept-encoding";
+
+/// A scrape's answer: the body in the negotiated format, gzipped if the scraper accepts it,
+/// with the headers that describe it. [`Metrics::scrape`](crate::Metrics::scrape) makes it;
+/// the `/metrics` routes of both frameworks send it as it is.
+///
+/// # Examples
+///
+/// ```
+/// use handler_metrics_runtime::{Format, Metrics};
+///
+/// let scrape = Metrics::global()
+///     .scrape(Some("application/openmetrics-text"), Some("gzip"))
+///     .unwrap();
+/// assert_eq!(scrape.format(), Format::OpenMetrics);
+/// assert_eq!(scrape.content_encoding(), Some("gzip"));
+/// assert_eq!(&scrape.body()[..2], [0x1f, 0x8b]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Scrape {
+    format: Format,
+    gzip: bool,
+    body: Vec<u8>,
+}
+
+impl Scrape {
+    /// The format of the body.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The `Content-Type` header to send.
+    pub fn content_type(&self) -> &'static str {
+        self.format.content_type()
+    }
+
+    /// The `Content-Encoding` header to send: `Some("gzip")` or none.
+    pub fn content_encoding(&self) -> Option<&'static str> {
+        self.gzip.then_some("gzip")
+    }
+
+    /// The body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body, owned.
+    pub fn into_body(self) -> Vec<u8> {
+        self.body
+    }
+}
+
+/// The registry of `shared` in `format`.
+pub(crate) fn encode(shared: &Shared, format: Format) -> Result<String, ExpositionError> {
     if let Some(reason) = shared.registration_error.get() {
         return Err(ExpositionError::NotRegistered(reason.clone()));
     }
-    // Everything else in the registry goes through `gather()` and `TextEncoder`; our own
-    // families are written straight from the series, with labels rendered at the first scrape.
+    // Everything else in the registry goes through `gather()`; our own families are written
+    // straight from the series, with labels rendered at the first scrape.
     let others = gather_others(&shared.registry);
     let mut text = String::with_capacity(64 * 1024);
-    TextEncoder::new().encode_utf8(&others, &mut text)?;
-    write_own_families(shared, &mut text);
+    match format {
+        Format::Text => {
+            TextEncoder::new().encode_utf8(&others, &mut text)?;
+            families::write(shared, Format::Text, &mut text);
+        }
+        Format::OpenMetrics => {
+            openmetrics::write_families(&others, &mut text);
+            families::write(shared, Format::OpenMetrics, &mut text);
+            text.push_str("# EOF\n");
+        }
+    }
     Ok(text)
 }
 
-/// A series' labels in the text format, rendered at its first scrape and kept.
-fn series_label_text<'a>(shared: &Shared, series: &'a StatusSeries) -> &'a str {
-    series
-        .label_text
-        .get_or_init(|| render_labels(shared, &series.labels()))
-}
-
-/// `labels` (sorted) and the registry's common labels in the text format, values escaped:
-/// `endpoint="/users/{id}",handler="get_user"`.
-fn render_labels(shared: &Shared, labels: &[(String, String)]) -> String {
-    let common = shared
-        .registry_shape
-        .get()
-        .map_or(&[][..], |shape| shape.labels.as_slice());
-    let mut text = String::new();
-    for (name, value) in labels.iter().chain(common) {
-        if !text.is_empty() {
-            text.push(',');
-        }
-        text.push_str(name);
-        text.push_str("=\"");
-        for c in value.chars() {
-            match c {
-                '\\' => text.push_str("\\\\"),
-                '"' => text.push_str("\\\""),
-                '\n' => text.push_str("\\n"),
-                c => text.push(c),
-            }
-        }
-        text.push('"');
-    }
-    text
-}
-
-fn write_own_families(shared: &Shared, out: &mut String) {
-    let shape = shared.registry_shape.get();
-    let prefix = shape.map_or("", |s| s.prefix.as_str());
-    let names = &shared.names;
-    let routes: Vec<&'static RouteSeries> = shared.store.routes().collect();
-    let statuses = || routes.iter().flat_map(|r| r.statuses());
-
-    let duration = |custom: bool| statuses().filter(move |s| s.custom_buckets == custom);
-    let families: [(&str, &str, &str, bool); 4] = [
-        (
-            &names.duration,
-            DURATION_HELP,
-            "histogram",
-            duration(false).next().is_some(),
-        ),
-        (
-            &names.custom_duration,
-            CUSTOM_DURATION_HELP,
-            "histogram",
-            duration(true).next().is_some(),
-        ),
-        (
-            &names.in_flight,
-            IN_FLIGHT_HELP,
-            "gauge",
-            !routes.is_empty(),
-        ),
-        (
-            &names.requests_total,
-            REQUESTS_HELP,
-            "counter",
-            statuses().next().is_some(),
-        ),
-    ];
-    for (name, help, kind, present) in families {
-        if !present {
-            continue;
-        }
-        let _ = writeln!(
-            out,
-            "# HELP {prefix}{name} {help}\n# TYPE {prefix}{name} {kind}"
+/// The answer to a scrape with these `Accept` and `Accept-Encoding` headers.
+pub(crate) fn scrape(
+    shared: &Shared,
+    accept: Option<&str>,
+    accept_encoding: Option<&str>,
+) -> Result<Scrape, ExpositionError> {
+    let format = Format::from_accept(accept);
+    let text = encode(shared, format)?;
+    let gzip = accept_encoding.is_some_and(negotiation::accepts_gzip);
+    let body = if gzip {
+        // Level 1: exposition text is repetitive enough that the fastest level already shrinks it
+        // about tenfold, and a scrape should cost the server as little as possible.
+        let mut encoder = flate2::write::GzEncoder::new(
+            Vec::with_capacity(text.len() / 8),
+            flate2::Compression::fast(),
         );
-        if name == names.duration || name == names.custom_duration {
-            let custom = name == names.custom_duration;
-            for series in duration(custom) {
-                write_histogram(out, prefix, name, series, series_label_text(shared, series));
-            }
-        } else if name == names.in_flight {
-            for route in &routes {
-                let labels = route
-                    .in_flight_label_text
-                    .get_or_init(|| render_labels(shared, &route.in_flight_labels));
-                let _ = writeln!(out, "{prefix}{name}{{{labels}}} {}", route.in_flight());
-            }
-        } else {
-            for series in statuses() {
-                let labels = series_label_text(shared, series);
-                let _ = writeln!(out, "{prefix}{name}{{{labels}}} {}", series.count());
-            }
-        }
-    }
+        encoder
+            .write_all(text.as_bytes())
+            .and_then(|()| encoder.finish())
+            .map_err(ExpositionError::Gzip)?
+    } else {
+        text.into_bytes()
+    };
+    Ok(Scrape { format, gzip, body })
 }
 
-fn write_histogram(
-    out: &mut String,
-    prefix: &str,
-    name: &str,
-    series: &StatusSeries,
-    labels: &str,
-) {
-    let values = series.values();
-    for (bound, count) in series.buckets.texts.iter().zip(&values.cumulative) {
-        let _ = writeln!(
-            out,
-            "{prefix}{name}_bucket{{{labels},le=\"{bound}\"}} {count}"
-        );
+/// Appends `value` escaped as a label value (and, in OpenMetrics, as `# HELP` text): `\`, `"`
+/// and line feeds.
+pub(crate) fn push_escaped(out: &mut String, value: &str) {
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
     }
-    let _ = writeln!(
-        out,
-        "{prefix}{name}_bucket{{{labels},le=\"+Inf\"}} {}",
-        values.count
-    );
-    let _ = writeln!(out, "{prefix}{name}_sum{{{labels}}} {}", values.sum_seconds);
-    let _ = writeln!(out, "{prefix}{name}_count{{{labels}}} {}", values.count);
 }

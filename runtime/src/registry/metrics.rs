@@ -14,8 +14,8 @@ use crate::hot_path::site::HandlerSite;
 use crate::hot_path::store::Store;
 use crate::registry::collector;
 use crate::registry::error::ConfigError;
-use crate::registry::exposition::{self, ExpositionError};
-use crate::registry::state::Shared;
+use crate::registry::exposition::{self, ExpositionError, Format, Scrape};
+use crate::registry::state::{ExpositionOptions, Shared};
 use crate::vocabulary::buckets::DEFAULT_BUCKETS;
 use crate::vocabulary::names::FamilyNames;
 use crate::vocabulary::objective::Objective;
@@ -57,6 +57,7 @@ impl Metrics {
         registry: Registry,
         objectives: Vec<Objective>,
         implicit: bool,
+        exposition: ExpositionOptions,
     ) -> Self {
         Metrics {
             shared: Arc::new(Shared {
@@ -65,6 +66,7 @@ impl Metrics {
                 registry,
                 registration_error: OnceLock::new(),
                 registry_shape: OnceLock::new(),
+                exposition,
             }),
         }
     }
@@ -119,6 +121,7 @@ impl Metrics {
                 prometheus::default_registry().clone(),
                 Vec::new(),
                 true,
+                ExpositionOptions::default(),
             );
             if let Err(err) = metrics.register() {
                 let message = err.to_string();
@@ -201,7 +204,60 @@ impl Metrics {
     /// assert!(text.contains(r#"handler="encode_example""#));
     /// ```
     pub fn encode_text(&self) -> Result<String, ExpositionError> {
-        exposition::encode_text(&self.shared)
+        exposition::encode(&self.shared, Format::Text)
+    }
+
+    /// Everything in the configured registry in OpenMetrics 1.0 text (the user's own
+    /// `prometheus` metrics included), ending with `# EOF`: what a scraper that asks for
+    /// [`OPENMETRICS_CONTENT_TYPE`](crate::OPENMETRICS_CONTENT_TYPE) gets.
+    ///
+    /// # Errors
+    ///
+    /// As [`encode_text`](Metrics::encode_text).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use handler_metrics_runtime::{HandlerSite, Metrics};
+    ///
+    /// static SITE: HandlerSite = HandlerSite::new("openmetrics_example", &[], &[]);
+    /// Metrics::global().begin(&SITE, Some("/"), "GET").finish(200);
+    ///
+    /// let text = Metrics::global().encode_openmetrics().unwrap();
+    /// assert!(text.contains("# TYPE http_requests counter\n"));
+    /// assert!(text.contains(r#"http_requests_total{endpoint="/",handler="openmetrics_example""#));
+    /// assert!(text.ends_with("# EOF\n"));
+    /// ```
+    pub fn encode_openmetrics(&self) -> Result<String, ExpositionError> {
+        exposition::encode(&self.shared, Format::OpenMetrics)
+    }
+
+    /// The answer to a scrape that sent these `Accept` and `Accept-Encoding` headers (`None`
+    /// when absent or not text): OpenMetrics or the classic format, gzipped or not, with the
+    /// `Content-Type` and `Content-Encoding` to send. The `/metrics` routes of both frameworks
+    /// are this call; use it to serve metrics from anything else.
+    ///
+    /// # Errors
+    ///
+    /// As [`encode_text`](Metrics::encode_text), and [`ExpositionError::Gzip`] if compression
+    /// fails.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use handler_metrics_runtime::{Format, Metrics, CONTENT_TYPE};
+    ///
+    /// let scrape = Metrics::global().scrape(Some("text/plain"), None).unwrap();
+    /// assert_eq!(scrape.format(), Format::Text);
+    /// assert_eq!(scrape.content_type(), CONTENT_TYPE);
+    /// assert_eq!(scrape.content_encoding(), None);
+    /// ```
+    pub fn scrape(
+        &self,
+        accept: Option<&str>,
+        accept_encoding: Option<&str>,
+    ) -> Result<Scrape, ExpositionError> {
+        exposition::scrape(&self.shared, accept, accept_encoding)
     }
 
     pub(crate) fn routes(&self) -> impl Iterator<Item = &'static RouteSeries> + '_ {

@@ -18,6 +18,15 @@ pub(crate) struct Shared {
     /// What the registry adds to every family it gathers (a `Registry::new_custom` prefix and
     /// common labels), learnt once at registration, so our own encoder can add the same.
     pub(crate) registry_shape: OnceLock<RegistryShape>,
+    /// How the exposition writes what it may write either way.
+    pub(crate) exposition: ExpositionOptions,
+}
+
+/// The exposition's settings, from [`Config`](crate::Config).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ExpositionOptions {
+    /// Whether OpenMetrics scrapes get `_created` samples for our counters and histograms.
+    pub(crate) created: bool,
 }
 
 /// A registry's prefix (with its `_`, or empty) and common labels.

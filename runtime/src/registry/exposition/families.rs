@@ -1,0 +1,169 @@
+//! Our own families, written straight from the series (no `gather()`, no protobuf structs), in
+//! either format. The two differ only in the family header (OpenMetrics names a counter family
+//! without `_total` and gives a `# UNIT`) and in the optional `_created` samples.
+
+use std::fmt::Write as _;
+
+use crate::hot_path::series::{RouteSeries, StatusSeries};
+use crate::registry::collector::{
+    CUSTOM_DURATION_HELP, DURATION_HELP, IN_FLIGHT_HELP, REQUESTS_HELP,
+};
+use crate::registry::exposition::{push_escaped, Format};
+use crate::registry::state::Shared;
+
+/// The kind of one of our families.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Histogram { custom: bool },
+    InFlight,
+    Requests,
+}
+
+/// Writes our families of `shared` in `format` to `out`.
+pub(super) fn write(shared: &Shared, format: Format, out: &mut String) {
+    let openmetrics = format == Format::OpenMetrics;
+    let created = openmetrics && shared.exposition.created;
+    let prefix = shared
+        .registry_shape
+        .get()
+        .map_or("", |s| s.prefix.as_str());
+    let names = &shared.names;
+    let routes: Vec<&'static RouteSeries> = shared.store.routes().collect();
+    let statuses = || routes.iter().flat_map(|r| r.statuses());
+    let histogram = |custom: bool| statuses().filter(move |s| s.custom_buckets == custom);
+
+    let families: [(&str, &str, Kind, bool); 4] = [
+        (
+            &names.duration,
+            DURATION_HELP,
+            Kind::Histogram { custom: false },
+            histogram(false).next().is_some(),
+        ),
+        (
+            &names.custom_duration,
+            CUSTOM_DURATION_HELP,
+            Kind::Histogram { custom: true },
+            histogram(true).next().is_some(),
+        ),
+        (
+            &names.in_flight,
+            IN_FLIGHT_HELP,
+            Kind::InFlight,
+            !routes.is_empty(),
+        ),
+        (
+            &names.requests_total,
+            REQUESTS_HELP,
+            Kind::Requests,
+            statuses().next().is_some(),
+        ),
+    ];
+    for (name, help, kind, present) in families {
+        if !present {
+            continue;
+        }
+        let type_name = match kind {
+            Kind::Histogram { .. } => "histogram",
+            Kind::InFlight => "gauge",
+            Kind::Requests => "counter",
+        };
+        // OpenMetrics names a counter family without `_total`, which only its samples carry.
+        let family = match kind {
+            Kind::Requests if openmetrics => name.strip_suffix("_total").unwrap_or(name),
+            _ => name,
+        };
+        out.push_str("# HELP ");
+        out.push_str(prefix);
+        out.push_str(family);
+        out.push(' ');
+        out.push_str(help);
+        out.push('\n');
+        let _ = writeln!(out, "# TYPE {prefix}{family} {type_name}");
+        if openmetrics && matches!(kind, Kind::Histogram { .. }) {
+            let _ = writeln!(out, "# UNIT {prefix}{family} seconds");
+        }
+        match kind {
+            Kind::Histogram { custom } => {
+                for series in histogram(custom) {
+                    let labels = series_label_text(shared, series);
+                    write_histogram(out, prefix, name, series, labels);
+                    if created {
+                        write_created(out, prefix, family, labels, series.created);
+                    }
+                }
+            }
+            Kind::InFlight => {
+                for route in &routes {
+                    let labels = route
+                        .in_flight_label_text
+                        .get_or_init(|| render_labels(shared, &route.in_flight_labels));
+                    let _ = writeln!(out, "{prefix}{name}{{{labels}}} {}", route.in_flight());
+                }
+            }
+            Kind::Requests => {
+                for series in statuses() {
+                    let labels = series_label_text(shared, series);
+                    let _ = writeln!(out, "{prefix}{name}{{{labels}}} {}", series.count());
+                    if created {
+                        write_created(out, prefix, family, labels, series.created);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A series' labels, rendered at its first scrape and kept.
+fn series_label_text<'a>(shared: &Shared, series: &'a StatusSeries) -> &'a str {
+    series
+        .label_text
+        .get_or_init(|| render_labels(shared, &series.labels()))
+}
+
+/// `labels` (sorted) and the registry's common labels, values escaped:
+/// `endpoint="/users/{id}",handler="get_user"`. The same in both formats.
+fn render_labels(shared: &Shared, labels: &[(String, String)]) -> String {
+    let common = shared
+        .registry_shape
+        .get()
+        .map_or(&[][..], |shape| shape.labels.as_slice());
+    let mut text = String::new();
+    for (name, value) in labels.iter().chain(common) {
+        if !text.is_empty() {
+            text.push(',');
+        }
+        text.push_str(name);
+        text.push_str("=\"");
+        push_escaped(&mut text, value);
+        text.push('"');
+    }
+    text
+}
+
+fn write_histogram(
+    out: &mut String,
+    prefix: &str,
+    name: &str,
+    series: &StatusSeries,
+    labels: &str,
+) {
+    let values = series.values();
+    for (bound, count) in series.buckets.texts.iter().zip(&values.cumulative) {
+        let _ = writeln!(
+            out,
+            "{prefix}{name}_bucket{{{labels},le=\"{bound}\"}} {count}"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{prefix}{name}_bucket{{{labels},le=\"+Inf\"}} {}",
+        values.count
+    );
+    let _ = writeln!(out, "{prefix}{name}_sum{{{labels}}} {}", values.sum_seconds);
+    let _ = writeln!(out, "{prefix}{name}_count{{{labels}}} {}", values.count);
+}
+
+/// The OpenMetrics `_created` sample of a counter or histogram series.
+fn write_created(out: &mut String, prefix: &str, family: &str, labels: &str, created: f64) {
+    let _ = writeln!(out, "{prefix}{family}_created{{{labels}}} {created}");
+}
