@@ -1,9 +1,13 @@
 //! Scrape cost: 200 and then 10 000 status series (each a histogram and a counter: 20 and then
-//! 1 000 handlers × 10 statuses), encoded in the text format.
+//! 1 000 handlers × 10 statuses), encoded.
 //!
 //! - `prometheus_gather_text_encoder`: the same series as `prometheus` vectors in a registry,
 //!   `gather()` + `TextEncoder` — what a hand-written or middleware exporter does;
-//! - `metered`: the series `#[metered]` handlers create, through `Metrics::encode_text`.
+//! - `metered`: the series `#[metered]` handlers create, through `Metrics::encode_text`;
+//! - `metered_openmetrics`: the same in OpenMetrics, `Metrics::encode_openmetrics` (what
+//!   Prometheus asks for);
+//! - `metered_openmetrics_gzip`: the same gzipped, `Metrics::scrape` with `Accept-Encoding: gzip`
+//!   (what Prometheus gets).
 //!
 //! Run: `cargo bench --manifest-path benches/Cargo.toml --bench scrape`.
 
@@ -58,6 +62,15 @@ fn scrape(c: &mut Criterion) {
             })
         });
         group.bench_function("metered", |b| b.iter(|| black_box(metrics.encode_text().unwrap())));
+        group.bench_function("metered_openmetrics", |b| {
+            b.iter(|| black_box(metrics.encode_openmetrics().unwrap()))
+        });
+        group.bench_function("metered_openmetrics_gzip", |b| {
+            b.iter(|| {
+                let accept = Some("application/openmetrics-text");
+                black_box(metrics.scrape(accept, Some("gzip")).unwrap())
+            })
+        });
         group.finish();
     }
 }
