@@ -20,10 +20,23 @@
 //! - `METRICS_CONST_LABELS`: labels on every series, e.g. `service=users,region=eu` (default none).
 //! - `METRICS_OPENMETRICS_CREATED`: `1` adds `_created` samples to OpenMetrics scrapes (default
 //!   off; see `Config::openmetrics_created`).
+//!
+//! With `--features opentelemetry`, each request is served in an OpenTelemetry span (continuing
+//! the caller's `traceparent`), and OpenMetrics scrapes carry, per histogram bucket, the trace id
+//! of a recent request as its exemplar:
+//!
+//! ```sh
+//! cargo run --example quickstart --features opentelemetry
+//! curl -s localhost:8080/slow?ms=300
+//! curl -s localhost:8080/metrics -H 'accept: application/openmetrics-text' | grep trace_id
+//! ```
 
 use std::time::Duration;
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
 use actix_web::{delete, get, post, put, web, App, HttpResponse, HttpServer, ResponseError};
 use handler_metrics::metered;
 
@@ -31,6 +44,9 @@ use handler_metrics::metered;
 mod api;
 #[path = "shared/metrics_config.rs"]
 mod metrics_config;
+#[cfg(feature = "opentelemetry")]
+#[path = "shared/tracing_setup.rs"]
+mod tracing_setup;
 use api::{lock, ApiError, Db, Item, NewItem, NewUser, SlowQuery, User};
 use metrics_config::{metrics_config, REPORTS, USERS};
 
@@ -116,6 +132,24 @@ async fn health() -> &'static str {
     "ok\n"
 }
 
+/// With the `opentelemetry` feature, serves each request inside its span, so that the metrics
+/// keep trace ids as exemplars; without it, passes the request on.
+async fn traced(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    #[cfg(feature = "opentelemetry")]
+    {
+        use tracing::Instrument as _;
+        let span = tracing_setup::request_span(request.method().as_str(), |name| {
+            request.headers().get(name).and_then(|v| v.to_str().ok())
+        });
+        next.call(request).instrument(span).await
+    }
+    #[cfg(not(feature = "opentelemetry"))]
+    next.call(request).await
+}
+
 fn main() -> std::process::ExitCode {
     match actix_web::rt::System::new().block_on(serve()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -131,6 +165,8 @@ async fn serve() -> std::io::Result<()> {
     // the metrics cannot be registered.
     metrics_config()?.install().map_err(std::io::Error::other)?;
     api::register_own_metrics()?;
+    #[cfg(feature = "opentelemetry")]
+    tracing_setup::install_tracer()?;
 
     let port = api::port()?;
     let state = web::Data::new(Db::default());
@@ -151,6 +187,7 @@ async fn serve() -> std::io::Result<()> {
             .service(slow)
             .route("/health", web::get().to(health))
             .service(handler_metrics::actix::metrics())
+            .wrap(actix_web::middleware::from_fn(traced))
     })
     .bind(("127.0.0.1", port))?;
     for addr in server.addrs() {

@@ -15,7 +15,9 @@
 //! ```
 //!
 //! Configuration from the environment, as `quickstart.rs`: `PORT`, `METRICS_NAMESPACE`,
-//! `METRICS_CONST_LABELS`, `METRICS_OPENMETRICS_CREATED`.
+//! `METRICS_CONST_LABELS`, `METRICS_OPENMETRICS_CREATED`. With `--features opentelemetry`, each
+//! request is served in an OpenTelemetry span and OpenMetrics scrapes carry trace ids as
+//! exemplars, as in `quickstart.rs`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,6 +33,9 @@ use handler_metrics::axum::metered;
 mod api;
 #[path = "shared/metrics_config.rs"]
 mod metrics_config;
+#[cfg(feature = "opentelemetry")]
+#[path = "shared/tracing_setup.rs"]
+mod tracing_setup;
 use api::{lock, ApiError, Item, NewItem, NewUser, SlowQuery, User};
 use metrics_config::{metrics_config, REPORTS, USERS};
 
@@ -129,6 +134,22 @@ fn app(db: Db) -> Router {
         .route("/health", get(health))
         .with_state(db)
         .merge(handler_metrics::axum::metrics())
+        .layer(axum::middleware::from_fn(traced))
+}
+
+/// With the `opentelemetry` feature, serves each request inside its span, so that the metrics
+/// keep trace ids as exemplars; without it, passes the request on.
+async fn traced(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    #[cfg(feature = "opentelemetry")]
+    {
+        use tracing::Instrument as _;
+        let span = tracing_setup::request_span(request.method().as_str(), |name| {
+            request.headers().get(name).and_then(|v| v.to_str().ok())
+        });
+        next.run(request).instrument(span).await
+    }
+    #[cfg(not(feature = "opentelemetry"))]
+    next.run(request).await
 }
 
 #[tokio::main]
@@ -147,6 +168,8 @@ async fn serve() -> std::io::Result<()> {
     // the metrics cannot be registered.
     metrics_config()?.install().map_err(std::io::Error::other)?;
     api::register_own_metrics()?;
+    #[cfg(feature = "opentelemetry")]
+    tracing_setup::install_tracer()?;
 
     let port = api::port()?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;

@@ -7,7 +7,8 @@
 //! - [`store`]: what series creation needs from the installed configuration, and every series;
 //! - [`series`]: the series themselves, only added to once created;
 //! - [`shards`], [`append_only`], [`clock`]: thread-sharded counts, the lock-free list series are
-//!   found in, and the time-stamp-counter clock.
+//!   found in, and the time-stamp-counter clock;
+//! - `exemplar` (feature `opentelemetry`): the trace of a recent request per histogram bucket.
 //!
 //! Imports run down that list, with no cycle; the folder imports only the
 //! [`vocabulary`](crate::vocabulary): no registry, exposition, SLO tooling or framework. Those
@@ -15,6 +16,8 @@
 
 pub(crate) mod append_only;
 pub(crate) mod clock;
+#[cfg(feature = "opentelemetry")]
+pub(crate) mod exemplar;
 pub(crate) mod recording;
 pub(crate) mod series;
 pub(crate) mod shards;

@@ -43,6 +43,17 @@ impl Prometheus {
         targets: &[SocketAddr],
         rules: Option<&str>,
     ) -> Prometheus {
+        Prometheus::start_with(job, targets, rules, &[])
+    }
+
+    /// Like [`start_with_rules`](Self::start_with_rules), with `flags` added to the command line
+    /// (e.g. `--enable-feature=exemplar-storage`).
+    pub(crate) fn start_with(
+        job: &str,
+        targets: &[SocketAddr],
+        rules: Option<&str>,
+        flags: &[&str],
+    ) -> Prometheus {
         let binary = require_binary("prometheus");
         let port = free_port();
         let dir = std::env::temp_dir().join(format!(
@@ -75,6 +86,7 @@ impl Prometheus {
                 dir.join("data").display()
             ))
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .args(flags)
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()

@@ -7,8 +7,10 @@
 //!
 //! Usage:
 //! - `service_stack [rounds, default 15] [requests per variant and round, default 20000]`
-//! - `service_stack one <framework>-<variant>-<routes> <requests>`: only that many requests of
-//!   one variant, for counting instructions under valgrind (`scripts/bench-instructions.sh`).
+//! - `service_stack one <framework>-<variant>-<routes> <requests> [traced]`: only that many
+//!   requests of one variant, for counting instructions under valgrind
+//!   (`scripts/bench-instructions.sh`); `traced` (feature `opentelemetry`) runs them inside a
+//!   sampled OpenTelemetry context (`scripts/bench-exemplars.sh`).
 
 use std::future::Future;
 use std::hint::black_box;
@@ -152,6 +154,25 @@ fn counted_requests(stack: &Stack, requests: u32) {
     }
 }
 
+/// Attaches a sampled trace as the current OpenTelemetry context until the guard drops.
+#[cfg(feature = "opentelemetry")]
+fn traced() -> opentelemetry::ContextGuard {
+    use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState};
+    let span = SpanContext::new(
+        TraceId::from_bytes([7; 16]),
+        SpanId::from_bytes([9; 8]),
+        TraceFlags::SAMPLED,
+        true,
+        TraceState::default(),
+    );
+    opentelemetry::Context::new().with_remote_span_context(span).attach()
+}
+
+#[cfg(not(feature = "opentelemetry"))]
+fn traced() {
+    panic!("`traced` needs the `opentelemetry` feature of the benches");
+}
+
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
@@ -173,6 +194,9 @@ fn main() {
             parts.next().and_then(|r| r.parse().ok()).expect("routes"),
         );
         let stack = Stack::new(framework, routes, variant);
+        // `traced` (with the `opentelemetry` feature): every request runs inside a sampled
+        // OpenTelemetry context, as under a traced middleware, so each one offers an exemplar.
+        let _trace = (args.get(3).map(String::as_str) == Some("traced")).then(traced);
         stack.call(); // the series exist, and the clock is calibrated, before counting starts
         counted_requests(&stack, requests);
         return;

@@ -1,9 +1,7 @@
 //! actix-web integration: the wrapper `#[metered]` handlers run in, and the `/metrics` route.
 
 use actix_web::dev::Payload;
-use actix_web::http::header::{
-    HeaderValue, ACCEPT, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, VARY,
-};
+use actix_web::http::header::{HeaderValue, ACCEPT, ACCEPT_ENCODING};
 use std::convert::Infallible;
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
@@ -14,7 +12,6 @@ use pin_project_lite::pin_project;
 
 use crate::hot_path::recording::{Recording, UnwindGuard};
 use crate::hot_path::site::HandlerSite;
-use crate::registry::exposition;
 use crate::registry::metrics::Metrics;
 
 /// The exposition route at `GET /metrics`: everything in the configured registry, in the text
@@ -70,16 +67,10 @@ async fn expose(request: HttpRequest) -> HttpResponse {
     match Metrics::global().scrape(header(ACCEPT), header(ACCEPT_ENCODING)) {
         Ok(scrape) => {
             let mut response = HttpResponse::Ok();
-            response
-                .insert_header((
-                    CONTENT_TYPE,
-                    HeaderValue::from_static(scrape.content_type()),
-                ))
-                .insert_header((VARY, HeaderValue::from_static(exposition::VARY)));
-            if let Some(encoding) = scrape.content_encoding() {
-                // Already encoded: actix's `Compress` middleware, if the app has it, leaves the
-                // body alone when this header is set.
-                response.insert_header((CONTENT_ENCODING, HeaderValue::from_static(encoding)));
+            // With `content-encoding` set, actix's `Compress` middleware, if the app has it,
+            // leaves the already encoded body alone.
+            for (name, value) in scrape.headers() {
+                response.insert_header((name, HeaderValue::from_static(value)));
             }
             response.body(scrape.into_body())
         }

@@ -18,9 +18,7 @@ use std::task::{ready, Context, Poll};
 
 use axum::body::Body;
 use axum::extract::{FromRequest, MatchedPath, Request};
-use axum::http::header::{
-    HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, VARY,
-};
+use axum::http::header::{HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -29,7 +27,6 @@ use pin_project_lite::pin_project;
 
 use crate::hot_path::recording::{Recording, UnwindGuard};
 use crate::hot_path::site::{HandlerSite, SiteOf};
-use crate::registry::exposition;
 use crate::registry::metrics::Metrics;
 
 /// The exposition route at `GET /metrics`: everything in the configured registry, in the text
@@ -81,13 +78,12 @@ async fn expose(headers: HeaderMap) -> Response {
     let header = |name| headers.get(name).and_then(|value| value.to_str().ok());
     match Metrics::global().scrape(header(ACCEPT), header(ACCEPT_ENCODING)) {
         Ok(scrape) => {
-            let (content_type, encoding) = (scrape.content_type(), scrape.content_encoding());
+            let headers: Vec<_> = scrape.headers().collect();
             let mut response = Response::new(Body::from(scrape.into_body()));
-            let headers = response.headers_mut();
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-            headers.insert(VARY, HeaderValue::from_static(exposition::VARY));
-            if let Some(encoding) = encoding {
-                headers.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding));
+            for (name, value) in headers {
+                response
+                    .headers_mut()
+                    .insert(name, HeaderValue::from_static(value));
             }
             response
         }

@@ -17,11 +17,33 @@ pub(crate) fn now() -> u64 {
     clock().raw()
 }
 
-/// Nanoseconds from `start` (a [`now`] reading) until now.
+/// Nanoseconds from `start` to `end`, two [`now`] readings (0 if `end` is earlier).
 #[inline]
-pub(crate) fn nanos_since(start: u64) -> u64 {
-    let clock = clock();
-    clock.delta_as_nanos(start, clock.raw())
+pub(crate) fn nanos_between(start: u64, end: u64) -> u64 {
+    clock().delta_as_nanos(start, end)
+}
+
+/// A [`now`] reading and the wall-clock time it was taken at, in seconds since the Unix epoch:
+/// taken once, to turn readings into wall-clock times at a scrape.
+static ANCHOR: OnceLock<(u64, f64)> = OnceLock::new();
+
+/// The wall-clock time of the reading `at`, in seconds since the Unix epoch.
+#[cfg_attr(
+    not(feature = "opentelemetry"),
+    allow(dead_code, reason = "exemplar timestamps only")
+)]
+pub(crate) fn unix_seconds(at: u64) -> f64 {
+    let &(anchor, anchor_seconds) = ANCHOR.get_or_init(|| {
+        let wall = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |since| since.as_secs_f64());
+        (now(), wall)
+    });
+    if at >= anchor {
+        anchor_seconds + nanos_between(anchor, at) as f64 / 1e9
+    } else {
+        anchor_seconds - nanos_between(at, anchor) as f64 / 1e9
+    }
 }
 
 #[cfg(test)]
@@ -32,7 +54,7 @@ mod tests {
     fn measures_a_sleep() {
         let start = now();
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let nanos = nanos_since(start);
+        let nanos = nanos_between(start, now());
         assert!((20_000_000..2_000_000_000).contains(&nanos), "{nanos} ns");
     }
 }

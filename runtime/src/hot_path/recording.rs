@@ -89,8 +89,18 @@ impl Recording {
         let Some(route) = self.route.take() else {
             return;
         };
-        let nanos = clock::nanos_since(self.started);
-        route.status_series(status, outcome).observe(nanos);
+        let end = clock::now();
+        let nanos = clock::nanos_between(self.started, end);
+        let series = route.status_series(status, outcome);
+        let _bucket = series.observe(nanos);
+        // Not for a cancellation: its drop may run anywhere, even where the thread's context is
+        // being torn down.
+        #[cfg(feature = "opentelemetry")]
+        if outcome != Outcome::Cancelled {
+            if let Some(trace) = crate::hot_path::exemplar::current_trace() {
+                series.exemplars.offer(_bucket, nanos, end, trace);
+            }
+        }
     }
 }
 
@@ -133,6 +143,10 @@ impl Recording {
 /// future, after a `catch_unwind` further out, and count a cancellation.)
 pub(crate) struct UnwindGuard<'a>(&'a mut Recording);
 
+#[cfg_attr(
+    not(any(feature = "actix", feature = "axum")),
+    allow(dead_code, reason = "the frameworks' futures use it")
+)]
 impl<'a> UnwindGuard<'a> {
     /// Guards `recording`.
     #[inline]

@@ -59,6 +59,9 @@ pub(crate) struct StatusSeries {
     /// When the series was created (at zero, just before its first request was counted), in
     /// seconds since the Unix epoch: OpenMetrics' `_created`.
     pub(crate) created: f64,
+    /// The trace of a recent request per bucket.
+    #[cfg(feature = "opentelemetry")]
+    pub(crate) exemplars: crate::hot_path::exemplar::Exemplars,
 }
 
 /// A snapshot of a histogram, for exposition.
@@ -120,6 +123,8 @@ impl RouteSeries {
                 histogram: Sharded::new(self.buckets.bounds.len() + 2),
                 label_text: OnceLock::new(),
                 created: unix_seconds_now(),
+                #[cfg(feature = "opentelemetry")]
+                exemplars: crate::hot_path::exemplar::Exemplars::new(self.buckets.bounds.len() + 1),
             },
         )
     }
@@ -145,9 +150,10 @@ fn unix_seconds_now() -> f64 {
 }
 
 impl StatusSeries {
-    /// Records one request that took `nanos`.
+    /// Records one request that took `nanos`; returns the bucket it landed in (the last is
+    /// `+Inf`).
     #[inline]
-    pub(crate) fn observe(&self, nanos: u64) {
+    pub(crate) fn observe(&self, nanos: u64) -> usize {
         let bounds = &self.buckets.nanos;
         let bucket = bounds
             .iter()
@@ -155,6 +161,7 @@ impl StatusSeries {
             .unwrap_or(bounds.len());
         let sum_slot = bounds.len() + 1;
         self.histogram.add_pair((bucket, 1), (sum_slot, nanos));
+        bucket
     }
 
     /// The labels of the counter and histogram, sorted by name: the route's, `status` and

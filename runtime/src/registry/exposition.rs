@@ -117,7 +117,7 @@ impl Format {
 }
 
 /// The `Vary` header of a negotiated scrape: the answer depends on these request headers.
-pub(crate) const VARY: &str = "accept, accept-encoding";
+const VARY: &str = "accept, accept-encoding";
 
 /// A scrape's answer: the body in the negotiated format, gzipped if the scraper accepts it,
 /// with the headers that describe it. [`Metrics::scrape`](crate::Metrics::scrape) makes it;
@@ -156,6 +156,29 @@ impl Scrape {
     /// The `Content-Encoding` header to send: `Some("gzip")` or none.
     pub fn content_encoding(&self) -> Option<&'static str> {
         self.gzip.then_some("gzip")
+    }
+
+    /// Every header to send with the body, as (lower-case name, value): `content-type`, `vary`,
+    /// and `content-encoding` when gzipped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let scrape = handler_metrics_runtime::Metrics::global().scrape(None, None).unwrap();
+    /// let headers: Vec<_> = scrape.headers().collect();
+    /// assert_eq!(
+    ///     headers,
+    ///     [("content-type", "text/plain; version=0.0.4"), ("vary", "accept, accept-encoding")],
+    /// );
+    /// ```
+    pub fn headers(&self) -> impl Iterator<Item = (&'static str, &'static str)> {
+        [
+            Some(("content-type", self.content_type())),
+            Some(("vary", VARY)),
+            self.content_encoding().map(|encoding| ("content-encoding", encoding)),
+        ]
+        .into_iter()
+        .flatten()
     }
 
     /// The body.

@@ -42,10 +42,10 @@ pub(crate) fn render(queries: &Queries, objectives: &[Objective]) -> String {
             [0.5, 0.9, 0.99]
                 .into_iter()
                 .map(|q| {
-                    target(
+                    with_exemplars(target(
                         queries.latency_quantile(q, "handler", FILTER, RANGE),
                         &format!("{{{{handler}}}} p{}", number(q * 100.0)),
-                    )
+                    ))
                 })
                 .collect(),
         ),
@@ -74,10 +74,14 @@ pub(crate) fn render(queries: &Queries, objectives: &[Objective]) -> String {
                 BURN_RATE_PANEL_WINDOWS
                     .iter()
                     .map(|window| {
-                        target(
+                        let target = target(
                             queries.burn_rate(sli, window.name, &selector, budget),
                             &format!("{{{{handler}}}} {}", window.name),
-                        )
+                        );
+                        match sli {
+                            Sli::Latency => with_exemplars(target),
+                            Sli::Errors => target,
+                        }
                     })
                     .collect(),
             ));
@@ -144,6 +148,14 @@ fn target(expr: String, legend: &str) -> Value {
     json!({"expr": expr, "legendFormat": legend, "datasource": datasource()})
 }
 
+/// `target` with Grafana's exemplars on: a latency panel over the histogram's buckets shows the
+/// exemplars Prometheus stored for them (trace ids, with the `opentelemetry` feature and
+/// Prometheus's `exemplar-storage`) as points that link to the trace.
+fn with_exemplars(mut target: Value) -> Value {
+    target["exemplar"] = Value::Bool(true);
+    target
+}
+
 fn row(title: &str, y: u32) -> Value {
     json!({
         "type": "row",
@@ -182,4 +194,35 @@ fn with_ref_ids(mut targets: Vec<Value>) -> Vec<Value> {
         target["refId"] = Value::String(ref_id);
     }
     targets
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::registry::config::Config;
+    use crate::vocabulary::objective::Objective;
+
+    #[test]
+    fn latency_panels_show_exemplars_and_the_others_do_not() {
+        const API: Objective = Objective::new("api").success_rate(0.99).latency(0.25, 0.99);
+        let json = Config::new().objective(API).grafana_dashboard().unwrap();
+        let dashboard: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let mut latency = 0;
+        for panel in dashboard["panels"].as_array().unwrap() {
+            let title = panel["title"].as_str().unwrap_or_default();
+            let is_latency = title.starts_with("Latency") || title.contains("(slower than");
+            for target in panel["targets"].as_array().into_iter().flatten() {
+                let exemplar = target["exemplar"] == true;
+                assert_eq!(
+                    exemplar,
+                    is_latency && panel["type"] == "timeseries",
+                    "{title}"
+                );
+                latency += usize::from(exemplar);
+            }
+        }
+        assert!(
+            latency >= 4,
+            "the quantile panel's 3 targets and the latency burn rates"
+        );
+    }
 }

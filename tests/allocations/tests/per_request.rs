@@ -8,9 +8,9 @@
 //! way to the template, see BENCHMARKS.md): the wrapper itself, its future included, allocates
 //! nothing.
 
-use std::future::Future;
+mod support;
+
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::task::{Context, Poll, Waker};
 
 use actix_web::{test as actix_test, web, App};
 use axum::body::Body;
@@ -20,7 +20,7 @@ use axum::routing::get;
 use axum::Router;
 use tower::ServiceExt;
 
-const REQUESTS: u64 = 100;
+use support::{actix_per_request, REQUESTS};
 
 async fn bare_axum(Path(id): Path<u32>) -> String {
     id.to_string()
@@ -125,40 +125,4 @@ fn actix_wrapper_adds_only_what_match_pattern_allocates() {
         let q = handler_metrics::testing::handler("metered_actix").endpoint("/items/{id}");
         assert_eq!(q.requests(), 3 + REQUESTS, "every request recorded");
     });
-}
-
-/// Allocations per request to `/items/7` on `app`, after three requests to warm up.
-fn actix_per_request<S, B>(app: &S) -> u64
-where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >,
-{
-    let call = || {
-        let request = actix_test::TestRequest::get().uri("/items/7").to_request();
-        // Polled to completion here, so that a measurement covers the handler.
-        let response = poll_to_completion(actix_test::call_service(app, request));
-        assert_eq!(response.status(), 200);
-    };
-    for _ in 0..3 {
-        call();
-    }
-    let mut total = 0;
-    for _ in 0..REQUESTS {
-        total += allocation_counter::measure(call).count_total;
-    }
-    total / REQUESTS
-}
-
-/// Polls `future` on this thread until it completes: the handlers here never wait on I/O.
-fn poll_to_completion<F: Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    let mut context = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
-            return output;
-        }
-    }
 }

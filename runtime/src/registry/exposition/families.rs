@@ -86,7 +86,7 @@ pub(super) fn write(shared: &Shared, format: Format, out: &mut String) {
             Kind::Histogram { custom } => {
                 for series in histogram(custom) {
                     let labels = series_label_text(shared, series);
-                    write_histogram(out, prefix, name, series, labels);
+                    write_histogram(out, prefix, name, series, labels, openmetrics);
                     if created {
                         write_created(out, prefix, family, labels, series.created);
                     }
@@ -146,21 +146,54 @@ fn write_histogram(
     name: &str,
     series: &StatusSeries,
     labels: &str,
+    openmetrics: bool,
 ) {
     let values = series.values();
-    for (bound, count) in series.buckets.texts.iter().zip(&values.cumulative) {
-        let _ = writeln!(
+    let bounds = series.buckets.texts.iter().map(String::as_str);
+    let counts = values.cumulative.iter().copied();
+    for (bucket, (bound, count)) in bounds
+        .chain(["+Inf"])
+        .zip(counts.chain([values.count]))
+        .enumerate()
+    {
+        let _ = write!(
             out,
             "{prefix}{name}_bucket{{{labels},le=\"{bound}\"}} {count}"
         );
+        if openmetrics {
+            write_exemplar(out, series, bucket);
+        }
+        out.push('\n');
     }
-    let _ = writeln!(
-        out,
-        "{prefix}{name}_bucket{{{labels},le=\"+Inf\"}} {}",
-        values.count
-    );
     let _ = writeln!(out, "{prefix}{name}_sum{{{labels}}} {}", values.sum_seconds);
     let _ = writeln!(out, "{prefix}{name}_count{{{labels}}} {}", values.count);
+}
+
+/// The exemplar of `bucket`, if it has one: ` # {trace_id="…",span_id="…"} 0.042 1700000000.1`
+/// (63 characters of labels, within OpenMetrics' 128).
+#[cfg(feature = "opentelemetry")]
+fn write_exemplar(out: &mut String, series: &StatusSeries, bucket: usize) {
+    let Some(exemplar) = series.exemplars.get(bucket) else {
+        return;
+    };
+    out.push_str(" # {trace_id=\"");
+    push_hex(out, &exemplar.trace.trace_id);
+    out.push_str("\",span_id=\"");
+    push_hex(out, &exemplar.trace.span_id);
+    let seconds = exemplar.nanos as f64 / 1e9;
+    let at = crate::hot_path::clock::unix_seconds(exemplar.at);
+    let _ = write!(out, "\"}} {seconds} {at:.3}");
+}
+
+#[cfg(not(feature = "opentelemetry"))]
+fn write_exemplar(_: &mut String, _: &StatusSeries, _: usize) {}
+
+/// Lower-case hex, as OpenTelemetry writes trace and span ids.
+#[cfg(feature = "opentelemetry")]
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    for byte in bytes {
+        let _ = write!(out, "{byte:02x}");
+    }
 }
 
 /// The OpenMetrics `_created` sample of a counter or histogram series.

@@ -1,0 +1,153 @@
+//! Exemplars add no heap allocation per request: the same handler, bare and metered, every
+//! request served inside a sampled OpenTelemetry context (so each one offers its trace as an
+//! exemplar), on axum and on actix-web, once the series and their exemplar slots exist. And the
+//! trace is there to see, in the OpenMetrics exposition.
+
+mod support;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use actix_web::{test as actix_test, web, App};
+use axum::body::Body;
+use axum::extract::Path;
+use axum::http::Request;
+use axum::routing::get;
+use axum::Router;
+use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState};
+use tower::ServiceExt;
+
+use support::{actix_per_request, REQUESTS};
+
+/// The trace every request here is served in.
+fn attach_trace(trace_id: [u8; 16]) -> opentelemetry::ContextGuard {
+    let span = SpanContext::new(
+        TraceId::from_bytes(trace_id),
+        SpanId::from_bytes([9; 8]),
+        TraceFlags::SAMPLED,
+        true,
+        TraceState::default(),
+    );
+    opentelemetry::Context::new()
+        .with_remote_span_context(span)
+        .attach()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Allocations per call of `call`, after three calls to warm up.
+fn per_call(mut call: impl FnMut()) -> u64 {
+    for _ in 0..3 {
+        call();
+    }
+    let mut total = 0;
+    for _ in 0..REQUESTS {
+        total += allocation_counter::measure(&mut call).count_total;
+    }
+    total / REQUESTS
+}
+
+async fn bare_axum(Path(id): Path<u32>) -> String {
+    id.to_string()
+}
+
+#[handler_metrics::axum::metered]
+async fn traced_axum(Path(id): Path<u32>) -> String {
+    id.to_string()
+}
+
+#[test]
+fn axum_exemplars_add_no_allocation_per_request() {
+    let _trace = attach_trace([0xa1; 16]);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a tokio runtime");
+    let app: Router = Router::new()
+        .route("/bare/{id}", get(bare_axum))
+        .route("/traced/{id}", get(traced_axum));
+    let call = |path: &'static str| {
+        let app = app.clone();
+        let runtime = &runtime;
+        move || {
+            let request = Request::get(path).body(Body::empty()).expect("a request");
+            let response = runtime
+                .block_on(app.clone().oneshot(request))
+                .expect("a response");
+            assert_eq!(response.status(), 200);
+        }
+    };
+    let bare = per_call(call("/bare/7"));
+    let traced = per_call(call("/traced/7"));
+    println!("axum, in a sampled trace: {bare} allocations per request bare, {traced} metered");
+    assert_eq!(
+        traced, bare,
+        "allocations added by #[metered] with exemplars on axum"
+    );
+
+    let text = handler_metrics::Metrics::global()
+        .encode_openmetrics()
+        .expect("encodes");
+    assert!(
+        text.contains(&format!("trace_id=\"{}\"", hex(&[0xa1; 16]))),
+        "the exemplar is exposed:\n{text}"
+    );
+}
+
+async fn bare_actix(id: web::Path<u32>) -> String {
+    id.to_string()
+}
+
+#[handler_metrics::metered]
+async fn traced_actix(id: web::Path<u32>) -> String {
+    id.to_string()
+}
+
+/// Allocations of one `HttpRequest::match_pattern()` call.
+static LOOKUP_ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+async fn pattern_actix(request: actix_web::HttpRequest, id: web::Path<u32>) -> String {
+    let info = allocation_counter::measure(|| {
+        std::hint::black_box(request.match_pattern());
+    });
+    LOOKUP_ALLOCATIONS.store(info.count_total, Ordering::Relaxed);
+    id.to_string()
+}
+
+#[test]
+fn actix_exemplars_add_no_allocation_per_request() {
+    let _trace = attach_trace([0xb2; 16]);
+    actix_web::rt::System::new().block_on(async {
+        let pattern =
+            actix_test::init_service(App::new().route("/items/{id}", web::get().to(pattern_actix)))
+                .await;
+        let request = actix_test::TestRequest::get().uri("/items/7").to_request();
+        actix_test::call_service(&pattern, request).await;
+        let lookup = LOOKUP_ALLOCATIONS.load(Ordering::Relaxed);
+
+        let bare =
+            actix_test::init_service(App::new().route("/items/{id}", web::get().to(bare_actix)))
+                .await;
+        let traced =
+            actix_test::init_service(App::new().route("/items/{id}", web::get().to(traced_actix)))
+                .await;
+        let bare = actix_per_request(&bare);
+        let traced = actix_per_request(&traced);
+        println!(
+            "actix-web, in a sampled trace: {bare} allocations per request bare, {traced} \
+             metered; match_pattern() alone makes {lookup}"
+        );
+        assert_eq!(
+            traced,
+            bare + lookup,
+            "only the template lookup's allocations"
+        );
+    });
+    let text = handler_metrics::Metrics::global()
+        .encode_openmetrics()
+        .expect("encodes");
+    assert!(
+        text.contains(&format!("trace_id=\"{}\"", hex(&[0xb2; 16]))),
+        "the exemplar is exposed:\n{text}"
+    );
+}
