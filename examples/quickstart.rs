@@ -18,6 +18,8 @@
 //! - `PORT`: the port on 127.0.0.1 (default 8080).
 //! - `METRICS_NAMESPACE`: prefix of every metric name, e.g. `api` (default none).
 //! - `METRICS_CONST_LABELS`: labels on every series, e.g. `service=users,region=eu` (default none).
+//! - `METRICS_NAMING`: `opentelemetry` for OpenTelemetry's HTTP server names
+//!   (`http_server_request_duration_seconds{http_route,...}`; default `prometheus`).
 //! - `METRICS_OPENMETRICS_CREATED`: `1` adds `_created` samples to OpenMetrics scrapes (default
 //!   off; see `Config::openmetrics_created`).
 //!

@@ -15,7 +15,7 @@
 //! ```
 //!
 //! Configuration from the environment, as `quickstart.rs`: `PORT`, `METRICS_NAMESPACE`,
-//! `METRICS_CONST_LABELS`, `METRICS_OPENMETRICS_CREATED`. With `--features opentelemetry`, each
+//! `METRICS_CONST_LABELS`, `METRICS_NAMING`, `METRICS_OPENMETRICS_CREATED`. With `--features opentelemetry`, each
 //! request is served in an OpenTelemetry span and OpenMetrics scrapes carry trace ids as
 //! exemplars, as in `quickstart.rs`.
 

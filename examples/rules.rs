@@ -9,7 +9,7 @@
 //!
 //! Options: `--time-scale N` divides every window and `for:` by `N` (to watch an alert fire in
 //! seconds in a demo or test), `--min-requests N` sets the alerts' minimum-traffic guard.
-//! `METRICS_NAMESPACE` is read as the service reads it.
+//! `METRICS_NAMESPACE` and `METRICS_NAMING` are read as the service reads them.
 
 #[path = "shared/metrics_config.rs"]
 mod metrics_config;

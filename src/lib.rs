@@ -36,9 +36,9 @@ pub use handler_metrics_macros::metered;
 pub use handler_metrics_runtime::testing;
 pub use handler_metrics_runtime::{
     method_label, Config, ConfigError, ExpositionError, FamilyNames, Format, HandlerSite, Metrics,
-    Objective, Outcome, Recording, RuleOptions, Scrape, CONTENT_TYPE, DEFAULT_BUCKETS,
-    IN_FLIGHT_LABELS, OPENMETRICS_CONTENT_TYPE, OTHER_METHOD, REQUEST_LABELS, RESERVED_LABELS,
-    UNMATCHED_ENDPOINT,
+    Naming, Objective, Outcome, Recording, RuleOptions, Scheme, Scrape, CONTENT_TYPE,
+    DEFAULT_BUCKETS, IN_FLIGHT_LABELS, OPENMETRICS_CONTENT_TYPE, OTHER_METHOD, REQUEST_LABELS,
+    RESERVED_LABELS, UNMATCHED_ENDPOINT,
 };
 
 /// actix-web 4 (feature `actix`, on by default): the `#[metered]` attribute and the `/metrics`

@@ -205,13 +205,13 @@ fn prometheus_scrapes_actix_and_axum_instances_and_counts_exactly_what_was_sent(
     assert!(in_flight.iter().all(|(_, v)| *v == 0.0), "{in_flight:?}");
 }
 
-fn lint_after_traffic(framework: Framework, env: &[(&str, &str)], expect_prefix: &str) {
+fn lint_after_traffic(framework: Framework, env: &[(&str, &str)], expect_series: &str) {
     let example = ExampleServer::start(framework.example(), env);
     let mut sent = Sent::default();
     drive_mix(&mut sent, framework, example.addr, 2);
     let text = example.metrics();
     assert!(
-        text.contains(&format!("{expect_prefix}http_requests_total{{")),
+        text.contains(&format!("{expect_series}{{")),
         "configured names in use:\n{text}"
     );
     let (ok, report) = promtool(&std::env::temp_dir(), &["check", "metrics"], &text);
@@ -230,7 +230,15 @@ fn lint_after_traffic(framework: Framework, env: &[(&str, &str)], expect_prefix:
 }
 
 fn promtool_finds_no_problem_in_the_default_exposition(framework: Framework) {
-    lint_after_traffic(framework, &[], "");
+    lint_after_traffic(framework, &[], "http_requests_total");
+}
+
+fn promtool_finds_no_problem_under_the_opentelemetry_naming(framework: Framework) {
+    lint_after_traffic(
+        framework,
+        &[("METRICS_NAMING", "opentelemetry")],
+        "http_server_request_duration_seconds_count",
+    );
 }
 
 fn promtool_finds_no_problem_with_namespace_and_constant_labels(framework: Framework) {
@@ -240,13 +248,14 @@ fn promtool_finds_no_problem_with_namespace_and_constant_labels(framework: Frame
             ("METRICS_NAMESPACE", "api"),
             ("METRICS_CONST_LABELS", "service=users,region=eu"),
         ],
-        "api_",
+        "api_http_requests_total",
     );
 }
 
 both_frameworks!(
     promtool_finds_no_problem_in_the_default_exposition,
     promtool_finds_no_problem_with_namespace_and_constant_labels,
+    promtool_finds_no_problem_under_the_opentelemetry_naming,
 );
 
 #[test]

@@ -7,6 +7,9 @@
 //! no other handler. Every rule evaluates without error, and every PromQL expression of the
 //! generated Grafana dashboard and of the README is accepted by the query API and returns data.
 //!
+//! The same again under the OpenTelemetry naming (`METRICS_NAMING=opentelemetry`, read by the
+//! service and by the rules generator alike), with the README's queries for that naming.
+//!
 //! Every process started here is stopped when the test ends, pass or fail.
 
 #[macro_use]
@@ -16,7 +19,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use support::prometheus::{percent_encode, Prometheus};
-use support::{request, rules_example, ExampleServer, Framework};
+use support::{request, rules_example_with, ExampleServer, Framework};
 
 /// Alert states of `alertname` per (handler, objective).
 fn alert_states(prometheus: &Prometheus, alertname: &str) -> BTreeSet<(String, String, String)> {
@@ -40,14 +43,15 @@ fn substitute_grafana_variables(expr: &str) -> String {
         .replace("$__rate_interval", "1m")
 }
 
-/// Every ```promql block of the README, one expression each.
-fn readme_queries() -> Vec<String> {
+/// Every block of the README opened with `fence` (```` ```promql ```` for the default naming,
+/// ```` ```promql opentelemetry ```` for the other), one expression each.
+fn readme_queries(fence: &str) -> Vec<String> {
     let readme = include_str!("../README.md");
     let mut queries = Vec::new();
     let mut current: Option<String> = None;
     for line in readme.lines() {
         match (&mut current, line.trim_start()) {
-            (None, "```promql") => current = Some(String::new()),
+            (None, opening) if opening == fence => current = Some(String::new()),
             (Some(query), "```") => {
                 queries.push(std::mem::take(query));
                 current = None;
@@ -63,8 +67,20 @@ fn readme_queries() -> Vec<String> {
 }
 
 fn failing_handler_fires_the_fast_burn_page_and_every_query_is_valid(framework: Framework) {
-    let service = ExampleServer::start(framework.example(), &[]);
-    let rules = rules_example(&["--time-scale", "60", "--min-requests", "10"]);
+    fires_and_every_query_is_valid(framework, &[], "```promql");
+}
+
+fn under_the_opentelemetry_naming_too(framework: Framework) {
+    fires_and_every_query_is_valid(
+        framework,
+        &[("METRICS_NAMING", "opentelemetry")],
+        "```promql opentelemetry",
+    );
+}
+
+fn fires_and_every_query_is_valid(framework: Framework, env: &[(&str, &str)], fence: &str) {
+    let service = ExampleServer::start(framework.example(), env);
+    let rules = rules_example_with(&["--time-scale", "60", "--min-requests", "10"], env);
     let prometheus = Prometheus::start_with_rules("quickstart", &[service.addr], Some(&rules));
 
     // Healthy traffic for both objectives, then the report backend goes down.
@@ -96,7 +112,7 @@ fn failing_handler_fires_the_fast_burn_page_and_every_query_is_valid(framework: 
         }
     }
     println!(
-        "{framework:?}: fast-burn page after {:.1} s and {failed} failed requests: pending seen {pending_seen}, firing {firing_seen}",
+        "{framework:?} {env:?}: fast-burn page after {:.1} s and {failed} failed requests: pending seen {pending_seen}, firing {firing_seen}",
         started.elapsed().as_secs_f64()
     );
     assert!(firing_seen, "the fast-burn alert did not fire within 90 s");
@@ -133,7 +149,7 @@ fn failing_handler_fires_the_fast_burn_page_and_every_query_is_valid(framework: 
 
     // The dashboard's queries: accepted by Prometheus, and each has data.
     let dashboard: serde_json::Value =
-        serde_json::from_str(&rules_example(&["dashboard"])).expect("dashboard JSON");
+        serde_json::from_str(&rules_example_with(&["dashboard"], env)).expect("dashboard JSON");
     let mut checked = 0;
     for panel in dashboard["panels"].as_array().expect("panels") {
         for target in panel["targets"].as_array().into_iter().flatten() {
@@ -169,7 +185,7 @@ fn failing_handler_fires_the_fast_burn_page_and_every_query_is_valid(framework: 
     println!("{checked} dashboard queries accepted by Prometheus");
 
     // The README's PromQL for each question a user asks of a handler.
-    let queries = readme_queries();
+    let queries = readme_queries(fence);
     assert!(
         queries.len() >= 5,
         "the README answers five questions: {queries:?}"
@@ -185,4 +201,7 @@ fn failing_handler_fires_the_fast_burn_page_and_every_query_is_valid(framework: 
     }
 }
 
-both_frameworks!(failing_handler_fires_the_fast_burn_page_and_every_query_is_valid);
+both_frameworks!(
+    failing_handler_fires_the_fast_burn_page_and_every_query_is_valid,
+    under_the_opentelemetry_naming_too,
+);

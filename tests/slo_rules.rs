@@ -6,7 +6,7 @@
 mod support;
 
 use actix_web::{test as actix_test, web, App, HttpResponse};
-use handler_metrics::{metered, Config, ConfigError, Metrics, Objective, RuleOptions};
+use handler_metrics::{metered, Config, ConfigError, Metrics, Naming, Objective, RuleOptions};
 use support::prometheus::promtool;
 
 const CHECKOUT: Objective = Objective::new("checkout")
@@ -81,6 +81,13 @@ fn promtool_check_rules_accepts_every_variant() {
             "time-scaled",
             checkout_rules(Config::new(), &RuleOptions::new().time_scale(60)),
         ),
+        (
+            "opentelemetry naming",
+            checkout_rules(
+                Config::new().naming(Naming::OpenTelemetry),
+                &RuleOptions::new(),
+            ),
+        ),
         ("no objectives", Config::new().prometheus_rules().unwrap()),
     ];
     for (name, rules) in variants {
@@ -102,6 +109,30 @@ fn namespace_is_in_every_metric_the_rules_read() {
         "{rules}"
     );
     assert!(!rules.contains("rate(http_requests_total"), "{rules}");
+}
+
+#[test]
+fn opentelemetry_rules_read_only_opentelemetry_names() {
+    let rules = checkout_rules(
+        Config::new().naming(Naming::OpenTelemetry),
+        &RuleOptions::new(),
+    );
+    assert!(
+        rules.contains("rate(http_server_request_duration_seconds_count{"),
+        "{rules}"
+    );
+    assert!(rules.contains("error_type=~\"5..|panic\""), "{rules}");
+    assert!(
+        rules.contains("record: objective_handler:http_server_requests:rate5m"),
+        "{rules}"
+    );
+    for default_name in [
+        "http_requests_total",
+        "outcome",
+        "http_requests_duration_seconds",
+    ] {
+        assert!(!rules.contains(default_name), "{default_name} in:\n{rules}");
+    }
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! (`quickstart.rs`) and the generator of its Prometheus rules and Grafana dashboard
 //! (`rules.rs`), so that both always describe the same metrics.
 
-use handler_metrics::{Config, Objective};
+use handler_metrics::{Config, Naming, Objective};
 
 /// The users and items API: 99.9 % of requests succeed, 99 % finish within 250 ms.
 pub(crate) const USERS: Objective = Objective::new("users")
@@ -14,12 +14,21 @@ pub(crate) const REPORTS: Objective = Objective::new("reports")
     .success_rate(0.99)
     .latency(1.0, 0.95);
 
-/// The configuration from `METRICS_NAMESPACE`, `METRICS_CONST_LABELS` and
+/// The configuration from `METRICS_NAMESPACE`, `METRICS_CONST_LABELS`, `METRICS_NAMING` and
 /// `METRICS_OPENMETRICS_CREATED`, with the objectives.
 pub(crate) fn metrics_config() -> std::io::Result<Config> {
     let mut config = Config::new().objective(USERS).objective(REPORTS);
     if let Ok(namespace) = std::env::var("METRICS_NAMESPACE") {
         config = config.namespace(namespace);
+    }
+    match std::env::var("METRICS_NAMING").as_deref() {
+        Ok("opentelemetry") => config = config.naming(Naming::OpenTelemetry),
+        Ok("prometheus") | Err(_) => {}
+        Ok(other) => {
+            return Err(std::io::Error::other(format!(
+                "METRICS_NAMING: expected `prometheus` or `opentelemetry`, got {other:?}"
+            )))
+        }
     }
     if std::env::var("METRICS_OPENMETRICS_CREATED").is_ok_and(|v| v == "1") {
         config = config.openmetrics_created(true);

@@ -10,7 +10,7 @@ use crate::handler::Handler;
 /// Label names the crate sets itself or Prometheus reserves. The runtime has the same list
 /// (`RESERVED_LABELS` in `runtime/src/vocabulary/names.rs`); `tests/macro_and_runtime_agree.rs`
 /// fails when they differ.
-const RESERVED_LABELS: [&str; 8] = [
+const RESERVED_LABELS: [&str; 13] = [
     "endpoint",
     "method",
     "status",
@@ -19,6 +19,11 @@ const RESERVED_LABELS: [&str; 8] = [
     "objective",
     "le",
     "quantile",
+    "http_route",
+    "http_request_method",
+    "http_response_status_code",
+    "error_type",
+    "url_scheme",
 ];
 
 /// Collects every error, so one compile shows them all.
@@ -189,7 +194,7 @@ fn check_args(args: &Args, errors: &mut Errors) {
             let name = &label.name;
             let message = if RESERVED_LABELS.contains(&name.as_str()) {
                 Some(format!(
-                    "label name `{name}` is reserved: handler-metrics sets `endpoint`, `method`, `status`, `handler`, `outcome` and `objective`, and Prometheus reserves `le` and `quantile`"
+                    "label name `{name}` is reserved: handler-metrics sets `endpoint`, `method`, `status`, `handler`, `outcome` and `objective` (and, under the OpenTelemetry naming, `http_route`, `http_request_method`, `http_response_status_code`, `error_type` and `url_scheme`), and Prometheus reserves `le` and `quantile`"
                 ))
             } else if name.starts_with("__") {
                 Some(format!("invalid label name `{name}`: names starting with `__` are reserved for Prometheus"))

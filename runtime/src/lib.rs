@@ -46,9 +46,10 @@ pub use registry::metrics::Metrics;
 pub use slo::rules::RuleOptions;
 pub use vocabulary::buckets::DEFAULT_BUCKETS;
 pub use vocabulary::names::{
-    method_label, FamilyNames, IN_FLIGHT_LABELS, OTHER_METHOD, REQUEST_LABELS, RESERVED_LABELS,
+    method_label, IN_FLIGHT_LABELS, OTHER_METHOD, REQUEST_LABELS, RESERVED_LABELS,
     UNMATCHED_ENDPOINT,
 };
+pub use vocabulary::naming::{FamilyNames, Naming, Scheme};
 pub use vocabulary::objective::Objective;
 pub use vocabulary::outcome::Outcome;
 

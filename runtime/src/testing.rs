@@ -2,6 +2,8 @@
 
 use crate::hot_path::series::{RouteSeries, StatusSeries};
 use crate::registry::metrics::Metrics;
+use crate::vocabulary::names::OTHER_METHOD;
+use crate::vocabulary::naming::Scheme;
 use crate::vocabulary::outcome::Outcome;
 
 /// Starts a query over the series of the handler labelled `handler`.
@@ -30,6 +32,7 @@ pub fn handler(handler: &str) -> Query {
         handler: handler.to_owned(),
         endpoint: None,
         method: None,
+        scheme: None,
         status: None,
         outcome: None,
     }
@@ -50,12 +53,14 @@ pub struct Query {
     handler: String,
     endpoint: Option<String>,
     method: Option<String>,
+    scheme: Option<Scheme>,
     status: Option<u16>,
     outcome: Option<Outcome>,
 }
 
 impl Query {
-    /// Only series of this route template, e.g. `"/users/{id}"`.
+    /// Only series of this route template, e.g. `"/users/{id}"`: the `endpoint` label, or
+    /// `http_route` under [`Naming::OpenTelemetry`](crate::Naming::OpenTelemetry).
     ///
     /// # Examples
     ///
@@ -68,7 +73,9 @@ impl Query {
         self
     }
 
-    /// Only series of this method label, e.g. `"GET"`.
+    /// Only series of this method label, e.g. `"GET"`, as the installed naming writes it:
+    /// `OTHER` or, under [`Naming::OpenTelemetry`](crate::Naming::OpenTelemetry), `_OTHER` for
+    /// non-standard methods.
     ///
     /// # Examples
     ///
@@ -78,6 +85,21 @@ impl Query {
     /// ```
     pub fn method(mut self, method: &str) -> Self {
         self.method = Some(method.to_owned());
+        self
+    }
+
+    /// Only series of requests that came in with this scheme (`url_scheme` under
+    /// [`Naming::OpenTelemetry`](crate::Naming::OpenTelemetry); the default naming counts every
+    /// request as `http`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use handler_metrics_runtime::{testing, Scheme};
+    /// assert_eq!(testing::handler("h").scheme(Scheme::Https).requests(), 0);
+    /// ```
+    pub fn scheme(mut self, scheme: Scheme) -> Self {
+        self.scheme = Some(scheme);
         self
     }
 
@@ -107,7 +129,9 @@ impl Query {
         self
     }
 
-    /// The sum of `http_requests_total` over the matching series.
+    /// The requests counted by the matching series: the sum of `http_requests_total`, or of
+    /// the duration histogram's `_count` under
+    /// [`Naming::OpenTelemetry`](crate::Naming::OpenTelemetry).
     ///
     /// # Examples
     ///
@@ -142,7 +166,8 @@ impl Query {
         sum
     }
 
-    /// The sum of `http_requests_in_flight` over the matching endpoints and methods.
+    /// The sum of the in-flight gauge (`http_requests_in_flight`, or
+    /// `http_server_active_requests`) over the matching endpoints and methods.
     ///
     /// # Examples
     ///
@@ -158,7 +183,7 @@ impl Query {
     }
 
     /// The number of distinct (endpoint, method, status, outcome) series of this handler that
-    /// match, i.e. the series it adds to `http_requests_total`.
+    /// match, i.e. the series it adds to the request count.
     ///
     /// # Examples
     ///
@@ -177,7 +202,11 @@ impl Query {
                 .endpoint
                 .as_deref()
                 .is_none_or(|e| e == &*route.endpoint)
-            && self.method.as_deref().is_none_or(|m| m == route.method)
+            && self.method.as_deref().is_none_or(|m| {
+                m == route.method
+                    || (route.method == OTHER_METHOD && m == route.naming.other_method())
+            })
+            && self.scheme.is_none_or(|s| s == route.scheme)
     }
 
     fn for_each_status(&self, mut f: impl FnMut(&StatusSeries)) {

@@ -33,9 +33,16 @@ pub(crate) fn example_binary_named(name: &str) -> std::path::PathBuf {
 /// The output of the `rules` example run with `args`, as a user runs it to write rules.yml or
 /// dashboard.json, for the default names (no `METRICS_NAMESPACE`, as the quickstart runs here).
 pub(crate) fn rules_example(args: &[&str]) -> String {
+    rules_example_with(args, &[])
+}
+
+/// [`rules_example`] with `env` added to its environment (e.g. `METRICS_NAMING`).
+pub(crate) fn rules_example_with(args: &[&str], env: &[(&str, &str)]) -> String {
     let output = std::process::Command::new(example_binary_named("rules"))
         .args(args)
         .env_remove("METRICS_NAMESPACE")
+        .env_remove("METRICS_NAMING")
+        .envs(env.iter().copied())
         .output()
         .expect("run the rules example");
     assert!(

@@ -27,7 +27,9 @@ pub(crate) mod python_parser;
 
 pub(crate) use apps::Framework;
 pub(crate) use chaos::{quiet_expected_panics, Rng};
-pub(crate) use example::{example_binary_named, free_port, rules_example, ExampleServer};
+pub(crate) use example::{
+    example_binary_named, free_port, rules_example, rules_example_with, ExampleServer,
+};
 pub(crate) use exposition::{parse_exposition, Sample};
 pub(crate) use http::{
     get, raw_exchange, request, request_with_body, request_with_headers, send, Connection,

@@ -13,6 +13,7 @@ use pin_project_lite::pin_project;
 use crate::hot_path::recording::{Recording, UnwindGuard};
 use crate::hot_path::site::HandlerSite;
 use crate::registry::metrics::Metrics;
+use crate::vocabulary::naming::Scheme;
 
 /// The exposition route at `GET /metrics`: everything in the configured registry, in the text
 /// format. Add it to the `App` with `.service(...)`.
@@ -140,10 +141,18 @@ where
 /// The recording's start, out of line: the same code for every handler.
 #[inline(never)]
 fn begin(site: &'static HandlerSite, request: &HttpRequest) -> Recording {
-    Metrics::global().begin(
+    // Whether the listener that accepted the connection is TLS (`HttpServer::bind_rustls` and
+    // the like): what actix knows of the scheme, without parsing forwarded headers.
+    let scheme = if request.app_config().secure() {
+        Scheme::Https
+    } else {
+        Scheme::Http
+    };
+    Metrics::global().begin_with_scheme(
         site,
         route_template(request).as_deref(),
         request.method().as_str(),
+        scheme,
     )
 }
 

@@ -28,6 +28,7 @@ use pin_project_lite::pin_project;
 use crate::hot_path::recording::{Recording, UnwindGuard};
 use crate::hot_path::site::{HandlerSite, SiteOf};
 use crate::registry::metrics::Metrics;
+use crate::vocabulary::naming::Scheme;
 
 /// The exposition route at `GET /metrics`: everything in the configured registry, in the text
 /// format. A `Router<S>` for any state `S`, so it merges into any application router.
@@ -147,7 +148,13 @@ fn begin(site: &'static HandlerSite, request: &Request) -> Recording {
         .extensions()
         .get::<MatchedPath>()
         .map(MatchedPath::as_str);
-    Metrics::global().begin(site, endpoint, request.method().as_str())
+    // A server sees the scheme only in an absolute-form target; axum does not know whether its
+    // listener is TLS, so anything else is `http`.
+    let scheme = request
+        .uri()
+        .scheme_str()
+        .map_or(Scheme::Http, Scheme::from_str_lossy);
+    Metrics::global().begin_with_scheme(site, endpoint, request.method().as_str(), scheme)
 }
 
 pin_project! {

@@ -17,6 +17,7 @@ use crate::hot_path::series::RouteSeries;
 use crate::hot_path::site::HandlerSite;
 use crate::hot_path::store::Store;
 use crate::vocabulary::names::{method_label, UNMATCHED_ENDPOINT};
+use crate::vocabulary::naming::Scheme;
 use crate::vocabulary::outcome::Outcome;
 
 /// A request being served: started by [`Metrics::begin`](crate::Metrics::begin) when the
@@ -57,10 +58,11 @@ impl Recording {
         site: &'static HandlerSite,
         endpoint: Option<&str>,
         method: &str,
+        scheme: Scheme,
     ) -> Recording {
         let endpoint = endpoint.unwrap_or(UNMATCHED_ENDPOINT);
         let method = method_label(method);
-        let route = site.route(store, endpoint, method);
+        let route = site.route(store, endpoint, method, store.scheme_key(scheme));
         route.enter();
         Recording {
             route: Some(route),

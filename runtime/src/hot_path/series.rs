@@ -6,14 +6,29 @@ use std::sync::OnceLock;
 
 use crate::hot_path::append_only::AppendOnly;
 use crate::hot_path::shards::Sharded;
+use crate::vocabulary::naming::{Naming, Scheme};
 use crate::vocabulary::outcome::Outcome;
+
+/// What a request's route series is found by, besides its handler.
+pub(crate) struct RouteKey<'a> {
+    /// The route template.
+    pub(crate) endpoint: &'a str,
+    /// The method label under the default naming (`OTHER` for non-standard methods).
+    pub(crate) method: &'static str,
+    pub(crate) scheme: Scheme,
+}
 
 /// The series of one handler reached through one route template with one method.
 pub(crate) struct RouteSeries {
     /// The `handler` label.
     pub(crate) handler: &'static str,
     pub(crate) endpoint: Box<str>,
+    /// The method as looked up: `OTHER` for non-standard methods whatever the naming.
     pub(crate) method: &'static str,
+    /// `http` unless the naming labels the scheme.
+    pub(crate) scheme: Scheme,
+    /// The label names of the series.
+    pub(crate) naming: Naming,
     /// Requests entered; in flight = entered − finished (finished = the histograms' counts).
     entered: Sharded,
     /// The (status, outcome) series seen so far.
@@ -49,8 +64,10 @@ pub(crate) struct StatusSeries {
     pub(crate) custom_buckets: bool,
     /// The route's buckets.
     pub(crate) buckets: &'static Buckets,
-    /// The route's labels (the in-flight gauge's), to which `status` and `outcome` are added.
+    /// The route's labels (the in-flight gauge's), to which the status and outcome (or error
+    /// type) are added.
     route_labels: &'static [(String, String)],
+    naming: Naming,
     /// Slots `0..=bounds.len()`: observations per bucket (the last is `+Inf`), not cumulative;
     /// slot `bounds.len() + 1`: the sum of the observations in nanoseconds.
     histogram: Sharded,
@@ -77,16 +94,18 @@ impl RouteSeries {
     /// in-flight gauge's), recording durations into `bounds`.
     pub(crate) fn new(
         handler: &'static str,
-        endpoint: &str,
-        method: &'static str,
+        key: RouteKey<'_>,
+        naming: Naming,
         labels: Vec<(String, String)>,
         bounds: &'static [f64],
         custom_buckets: bool,
     ) -> RouteSeries {
         RouteSeries {
             handler,
-            endpoint: endpoint.into(),
-            method,
+            endpoint: key.endpoint.into(),
+            method: key.method,
+            scheme: key.scheme,
+            naming,
             entered: Sharded::new(1),
             statuses: AppendOnly::new(),
             in_flight_labels: labels,
@@ -120,6 +139,7 @@ impl RouteSeries {
                 custom_buckets: self.custom_buckets,
                 buckets: &self.buckets,
                 route_labels: &self.in_flight_labels,
+                naming: self.naming,
                 histogram: Sharded::new(self.buckets.bounds.len() + 2),
                 label_text: OnceLock::new(),
                 created: unix_seconds_now(),
@@ -164,12 +184,21 @@ impl StatusSeries {
         bucket
     }
 
-    /// The labels of the counter and histogram, sorted by name: the route's, `status` and
-    /// `outcome`.
+    /// The labels of the counter and histogram, sorted by name: the route's, the status, and
+    /// `outcome` or (on errors only) `error_type`, as the naming has them.
     pub(crate) fn labels(&self) -> Vec<(String, String)> {
+        let names = self.naming.labels();
         let mut labels = self.route_labels.to_vec();
-        labels.push(("status".to_owned(), self.status.to_string()));
-        labels.push(("outcome".to_owned(), self.outcome.as_str().to_owned()));
+        labels.push((names.status.to_owned(), self.status.to_string()));
+        if let Some(outcome) = names.outcome {
+            labels.push((outcome.to_owned(), self.outcome.as_str().to_owned()));
+        }
+        if let (Some(name), Some(value)) = (
+            names.error_type,
+            Naming::error_type(self.status, self.outcome),
+        ) {
+            labels.push((name.to_owned(), value));
+        }
         labels.sort();
         labels
     }

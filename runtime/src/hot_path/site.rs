@@ -2,9 +2,10 @@
 //! it finds, or the first time creates, its series for a route template and method.
 
 use crate::hot_path::append_only::AppendOnly;
-use crate::hot_path::series::RouteSeries;
+use crate::hot_path::series::{RouteKey, RouteSeries};
 use crate::hot_path::store::Store;
-use crate::vocabulary::names::check_label_name;
+use crate::vocabulary::names::{check_label_name, OTHER_METHOD};
+use crate::vocabulary::naming::Scheme;
 use crate::vocabulary::objective::Objective;
 
 /// The site of one `#[metered]` handler, named by a type: the macro emits an empty enum
@@ -123,11 +124,12 @@ impl HandlerSite {
         store: &'static Store,
         endpoint: &str,
         method: &'static str,
+        scheme: Scheme,
     ) -> &'static RouteSeries {
         self.routes
             .iter()
-            .find(|r| r.method == method && &*r.endpoint == endpoint)
-            .unwrap_or_else(|| self.create_route(store, endpoint, method))
+            .find(|r| r.method == method && r.scheme == scheme && &*r.endpoint == endpoint)
+            .unwrap_or_else(|| self.create_route(store, endpoint, method, scheme))
     }
 
     /// Finds or creates the route series (another thread may have created it meanwhile). Series
@@ -139,26 +141,44 @@ impl HandlerSite {
         store: &'static Store,
         endpoint: &str,
         method: &'static str,
+        scheme: Scheme,
     ) -> &'static RouteSeries {
         let route = self.routes.find_or_insert(
-            |r| r.method == method && &*r.endpoint == endpoint,
+            |r| r.method == method && r.scheme == scheme && &*r.endpoint == endpoint,
             || {
                 warn_about_objective(self, store);
-                let labels = series_labels(
-                    self,
-                    store,
-                    &[
-                        ("endpoint", endpoint),
-                        ("method", method),
-                        ("handler", self.name),
-                    ],
-                );
+                let names = store.naming.labels();
+                let method_value = if method == OTHER_METHOD {
+                    store.naming.other_method()
+                } else {
+                    method
+                };
+                let mut own = vec![
+                    (names.route, endpoint),
+                    (names.method, method_value),
+                    ("handler", self.name),
+                ];
+                if let Some(scheme_label) = names.scheme {
+                    own.push((scheme_label, scheme.as_str()));
+                }
+                let labels = series_labels(self, store, &own);
                 let (bounds, custom): (&'static [f64], bool) = if self.has_custom_buckets() {
                     (self.buckets, true)
                 } else {
                     (&store.buckets, false)
                 };
-                RouteSeries::new(self.name, endpoint, method, labels, bounds, custom)
+                RouteSeries::new(
+                    self.name,
+                    RouteKey {
+                        endpoint,
+                        method,
+                        scheme,
+                    },
+                    store.naming,
+                    labels,
+                    bounds,
+                    custom,
+                )
             },
         );
         store
@@ -252,6 +272,7 @@ fn series_labels(site: &HandlerSite, store: &Store, own: &[(&str, &str)]) -> Vec
 mod tests {
     use super::*;
     use crate::vocabulary::buckets::DEFAULT_BUCKETS;
+    use crate::vocabulary::naming::Naming;
 
     const API: Objective = Objective::new("api")
         .success_rate(0.999)
@@ -259,7 +280,13 @@ mod tests {
     static SITE: HandlerSite = HandlerSite::new("h", &[], &[]).with_objective(&API);
 
     fn installed(buckets: &[f64], objectives: Vec<Objective>) -> Store {
-        Store::new(buckets.to_vec(), Vec::new(), objectives, false)
+        Store::new(
+            buckets.to_vec(),
+            Vec::new(),
+            objectives,
+            false,
+            Naming::Prometheus,
+        )
     }
 
     #[test]

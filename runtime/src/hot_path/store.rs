@@ -4,6 +4,7 @@
 use crate::hot_path::append_only::AppendOnly;
 use crate::hot_path::clock;
 use crate::hot_path::series::RouteSeries;
+use crate::vocabulary::naming::{Naming, Scheme};
 use crate::vocabulary::objective::Objective;
 
 /// The series of one installed configuration, and the settings they are created with.
@@ -19,6 +20,8 @@ pub(crate) struct Store {
     pub(crate) implicit: bool,
     /// Every route series ever created, for collection.
     pub(crate) routes: AppendOnly<&'static RouteSeries>,
+    /// The label names series are created with.
+    pub(crate) naming: Naming,
 }
 
 impl Store {
@@ -27,6 +30,7 @@ impl Store {
         const_labels: Vec<(String, String)>,
         objectives: Vec<Objective>,
         implicit: bool,
+        naming: Naming,
     ) -> Store {
         // Calibrate the clock now, at start-up, rather than in the first request.
         let _ = clock::clock();
@@ -36,6 +40,17 @@ impl Store {
             objectives,
             implicit,
             routes: AppendOnly::new(),
+            naming,
+        }
+    }
+
+    /// The scheme a request's series are keyed by: its own where the labels carry it, else
+    /// always `http`, so that the two never make two series with the same labels.
+    #[inline]
+    pub(crate) fn scheme_key(&self, scheme: Scheme) -> Scheme {
+        match self.naming {
+            Naming::OpenTelemetry => scheme,
+            Naming::Prometheus => Scheme::Http,
         }
     }
 

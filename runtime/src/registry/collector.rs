@@ -12,7 +12,6 @@ use prometheus::Registry;
 use crate::hot_path::series::{RouteSeries, StatusSeries};
 use crate::registry::error::ConfigError;
 use crate::registry::state::{RegistryShape, Shared};
-use crate::vocabulary::names::{IN_FLIGHT_LABELS, REQUEST_LABELS};
 
 pub(crate) const REQUESTS_HELP: &str =
     "Requests served by #[metered] handlers, by route template, method, status and outcome.";
@@ -64,6 +63,8 @@ fn collectors(shared: &Arc<Shared>) -> Result<Vec<FamilyCollector>, ConfigError>
         Family::InFlight,
     ]
     .into_iter()
+    // Under the OpenTelemetry naming the histogram's `_count` is the request count.
+    .filter(|family| *family != Family::Requests || shared.names.has_counter())
     .map(|family| FamilyCollector::new(shared.clone(), family))
     .collect()
 }
@@ -85,14 +86,14 @@ pub(crate) fn register(shared: &Arc<Shared>) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// What the registry adds to a family it gathers: gathers once with our requests collector
-/// returning a marker series and reads the marker back.
+/// What the registry adds to a family it gathers: gathers once with our in-flight collector (the
+/// one family both namings have) returning a marker series and reads the marker back.
 fn probe_registry_shape(shared: &Shared) -> RegistryShape {
     let families = with_flag(&PROBING, || shared.registry.gather());
-    let requests = &shared.names.requests_total;
+    let probed = &shared.names.in_flight;
     families
         .iter()
-        .filter(|f| f.name().ends_with(requests.as_str()))
+        .filter(|f| f.name().ends_with(probed.as_str()))
         .find_map(|family| {
             let metric = family.get_metric().first()?;
             let labels = metric.get_label();
@@ -100,7 +101,7 @@ fn probe_registry_shape(shared: &Shared) -> RegistryShape {
                 .iter()
                 .any(|l| l.name() == PROBE_LABEL)
                 .then(|| RegistryShape {
-                    prefix: family.name()[..family.name().len() - requests.len()].to_owned(),
+                    prefix: family.name()[..family.name().len() - probed.len()].to_owned(),
                     labels: labels
                         .iter()
                         .filter(|l| l.name() != PROBE_LABEL)
@@ -140,15 +141,19 @@ struct FamilyCollector {
 impl FamilyCollector {
     fn new(shared: Arc<Shared>, family: Family) -> Result<Self, ConfigError> {
         let names = &shared.names;
-        let (name, help, labels): (&str, &str, &[&str]) = match family {
-            Family::Requests => (&names.requests_total, REQUESTS_HELP, &REQUEST_LABELS),
-            Family::Duration => (&names.duration, DURATION_HELP, &REQUEST_LABELS),
-            Family::CustomDuration => (
-                &names.custom_duration,
-                CUSTOM_DURATION_HELP,
-                &REQUEST_LABELS,
-            ),
-            Family::InFlight => (&names.in_flight, IN_FLIGHT_HELP, &IN_FLIGHT_LABELS),
+        let labels = names.naming.labels();
+        let mut route_labels = vec![labels.route, labels.method, "handler"];
+        route_labels.extend(labels.scheme);
+        let mut request_labels = route_labels.clone();
+        request_labels.push(labels.status);
+        request_labels.extend(labels.outcome.into_iter().chain(labels.error_type));
+        let (name, help, labels) = match family {
+            Family::Requests => (&names.requests_total, REQUESTS_HELP, request_labels),
+            Family::Duration => (&names.duration, DURATION_HELP, request_labels),
+            Family::CustomDuration => {
+                (&names.custom_duration, CUSTOM_DURATION_HELP, request_labels)
+            }
+            Family::InFlight => (&names.in_flight, IN_FLIGHT_HELP, route_labels),
         };
         let const_labels: HashMap<String, String> =
             shared.store.const_labels.iter().cloned().collect();
@@ -170,15 +175,15 @@ impl FamilyCollector {
     }
 
     fn probe_family(&self) -> Option<MetricFamily> {
-        if self.family != Family::Requests {
+        if self.family != Family::InFlight {
             return None;
         }
         let mut family = MetricFamily::default();
         family.set_name(self.desc.fq_name.clone());
         family.set_help(self.desc.help.clone());
-        family.set_field_type(MetricType::COUNTER);
+        family.set_field_type(MetricType::GAUGE);
         let mut metric = metric_with_labels(&[(PROBE_LABEL.to_owned(), "1".to_owned())]);
-        metric.set_counter(proto::Counter::default());
+        metric.set_gauge(proto::Gauge::default());
         family.mut_metric().push(metric);
         Some(family)
     }

@@ -9,7 +9,8 @@ use crate::slo::promql::{latency_threshold, Queries};
 use crate::slo::rules::RuleOptions;
 use crate::slo::{dashboard, rules};
 use crate::vocabulary::buckets::{check_buckets, DEFAULT_BUCKETS};
-use crate::vocabulary::names::{check_label_name, check_namespace, FamilyNames};
+use crate::vocabulary::names::{check_label_name, check_namespace};
+use crate::vocabulary::naming::{FamilyNames, Naming};
 use crate::vocabulary::objective::Objective;
 
 /// Start-up configuration of handler-metrics. Optional: without it, the first metered request
@@ -41,6 +42,7 @@ pub struct Config {
     registry: Option<Registry>,
     objectives: Vec<Objective>,
     exposition: ExpositionOptions,
+    naming: Naming,
 }
 
 impl Default for Config {
@@ -66,6 +68,7 @@ impl Config {
             registry: None,
             objectives: Vec::new(),
             exposition: ExpositionOptions::default(),
+            naming: Naming::Prometheus,
         }
     }
 
@@ -120,6 +123,29 @@ impl Config {
     /// ```
     pub fn registry(mut self, registry: Registry) -> Self {
         self.registry = Some(registry);
+        self
+    }
+
+    /// The names of the families and labels: actix-web-prom's ([`Naming::Prometheus`], the
+    /// default) or OpenTelemetry's HTTP server conventions ([`Naming::OpenTelemetry`]:
+    /// `http_server_request_duration_seconds` with `http_route`, `http_request_method`,
+    /// `http_response_status_code`, `url_scheme`, `error_type`). The rules, the dashboard and
+    /// the testing helpers follow it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use handler_metrics_runtime::{Config, Naming};
+    ///
+    /// let metrics = Config::new()
+    ///     .naming(Naming::OpenTelemetry)
+    ///     .registry(prometheus::Registry::new())
+    ///     .install()
+    ///     .unwrap();
+    /// assert_eq!(metrics.family_names().duration, "http_server_request_duration_seconds");
+    /// ```
+    pub fn naming(mut self, naming: Naming) -> Self {
+        self.naming = naming;
         self
     }
 
@@ -234,7 +260,10 @@ impl Config {
     fn queries(&self) -> Result<Queries, ConfigError> {
         self.check_namespace()?;
         self.check_objectives()?;
-        Ok(Queries::new(FamilyNames::new(self.namespace.as_deref())))
+        Ok(Queries::new(FamilyNames::with_naming(
+            self.namespace.as_deref(),
+            self.naming,
+        )))
     }
 
     fn check_namespace(&self) -> Result<(), ConfigError> {
@@ -318,7 +347,7 @@ impl Config {
             }
         }
         self.check_objectives()?;
-        let names = FamilyNames::new(self.namespace.as_deref());
+        let names = FamilyNames::with_naming(self.namespace.as_deref(), self.naming);
         let registry = self
             .registry
             .unwrap_or_else(|| prometheus::default_registry().clone());

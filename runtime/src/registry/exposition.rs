@@ -175,7 +175,8 @@ impl Scrape {
         [
             Some(("content-type", self.content_type())),
             Some(("vary", VARY)),
-            self.content_encoding().map(|encoding| ("content-encoding", encoding)),
+            self.content_encoding()
+                .map(|encoding| ("content-encoding", encoding)),
         ]
         .into_iter()
         .flatten()

@@ -17,7 +17,7 @@ use crate::registry::error::ConfigError;
 use crate::registry::exposition::{self, ExpositionError, Format, Scrape};
 use crate::registry::state::{ExpositionOptions, Shared};
 use crate::vocabulary::buckets::DEFAULT_BUCKETS;
-use crate::vocabulary::names::FamilyNames;
+use crate::vocabulary::naming::{FamilyNames, Scheme};
 use crate::vocabulary::objective::Objective;
 
 /// The configuration every `#[metered]` handler records into, once installed.
@@ -59,10 +59,11 @@ impl Metrics {
         implicit: bool,
         exposition: ExpositionOptions,
     ) -> Self {
+        let naming = names.naming;
         Metrics {
             shared: Arc::new(Shared {
                 names,
-                store: Store::new(buckets, const_labels, objectives, implicit),
+                store: Store::new(buckets, const_labels, objectives, implicit, naming),
                 registry,
                 registration_error: OnceLock::new(),
                 registry_shape: OnceLock::new(),
@@ -76,8 +77,7 @@ impl Metrics {
     /// the clock. Finish it with [`Recording::finish`] and the response's status; dropped
     /// unfinished, it counts as a panic (while unwinding) or a cancellation.
     ///
-    /// This is the one call a framework integration makes per request; `#[metered]` makes it
-    /// for you.
+    /// The request's scheme is taken as `http`; see [`begin_with_scheme`](Metrics::begin_with_scheme).
     ///
     /// # Examples
     ///
@@ -94,7 +94,33 @@ impl Metrics {
         endpoint: Option<&str>,
         method: &str,
     ) -> Recording {
-        Recording::start(&self.shared.store, site, endpoint, method)
+        self.begin_with_scheme(site, endpoint, method, Scheme::Http)
+    }
+
+    /// [`begin`](Metrics::begin) for a request that came in with `scheme`, which
+    /// [`Naming::OpenTelemetry`](crate::Naming::OpenTelemetry) labels `url_scheme` (the default
+    /// naming ignores it). This is the one call a framework integration makes per request;
+    /// `#[metered]` makes it for you.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use handler_metrics_runtime::{HandlerSite, Metrics, Scheme};
+    ///
+    /// static SITE: HandlerSite = HandlerSite::new("begin_scheme_example", &[], &[]);
+    /// Metrics::global()
+    ///     .begin_with_scheme(&SITE, Some("/"), "GET", Scheme::Https)
+    ///     .finish(200);
+    /// ```
+    #[inline]
+    pub fn begin_with_scheme(
+        &'static self,
+        site: &'static HandlerSite,
+        endpoint: Option<&str>,
+        method: &str,
+        scheme: Scheme,
+    ) -> Recording {
+        Recording::start(&self.shared.store, site, endpoint, method, scheme)
     }
 
     /// The installed configuration; the first call without one installs the defaults.

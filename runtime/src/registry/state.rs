@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use prometheus::Registry;
 
 use crate::hot_path::store::Store;
-use crate::vocabulary::names::FamilyNames;
+use crate::vocabulary::naming::FamilyNames;
 
 pub(crate) struct Shared {
     pub(crate) names: FamilyNames,

@@ -1,14 +1,11 @@
 //! The PromQL this crate hands out — in the generated rules, the dashboard and the docs — built
 //! in one place from the family names, so that queries and metrics cannot drift apart.
 
-use crate::vocabulary::names::FamilyNames;
+use crate::vocabulary::naming::FamilyNames;
 use crate::vocabulary::objective::Objective;
 
 /// What the recording rules aggregate by: one series per handler of an objective.
 const RULES_BY: &str = "objective, handler";
-
-/// Outcomes that spend the success-rate objective's error budget.
-pub(crate) const ERROR_OUTCOMES: &str = "server_error|panic";
 
 /// The windows recording rules are kept for: those of the multi-window, multi-burn-rate alerts,
 /// and the SLO period over which the remaining budget is read.
@@ -89,11 +86,10 @@ pub(crate) struct Queries {
 
 impl Queries {
     pub(crate) fn new(names: FamilyNames) -> Queries {
-        let base = names
-            .requests_total
-            .strip_suffix("_total")
-            .unwrap_or(&names.requests_total)
-            .to_owned();
+        // The namespace (with its `_`) is what the duration family has before its base name.
+        let ([duration, ..], _) = names.naming.families();
+        let prefix = names.duration.strip_suffix(duration).unwrap_or_default();
+        let base = format!("{prefix}{}", names.naming.rule_base());
         Queries { names, base }
     }
 
@@ -130,8 +126,9 @@ impl Queries {
     pub(crate) fn status_class_rate(&self, by: &str, selector: &str, range: &str) -> String {
         format!(
             "sum by ({by}, class) (label_replace(rate({}{{{selector}}}[{range}]), \
-             \"class\", \"${{1}}xx\", \"status\", \"([0-9])..\"))",
-            self.names.requests_total
+             \"class\", \"${{1}}xx\", \"{}\", \"([0-9])..\"))",
+            self.names.requests_total,
+            self.names.naming.labels().status
         )
     }
 
@@ -142,7 +139,7 @@ impl Queries {
         let errors = self.sum_rate(
             by,
             total,
-            &format!("{selector}, outcome=~\"{ERROR_OUTCOMES}\""),
+            &format!("{selector}, {}", self.names.naming.error_matcher()),
             range,
         );
         let requests = self.sum_rate(by, total, selector, range);

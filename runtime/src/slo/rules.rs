@@ -322,7 +322,7 @@ fn quoted(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocabulary::names::FamilyNames;
+    use crate::vocabulary::naming::FamilyNames;
 
     const API: Objective = Objective::new("api").success_rate(0.999);
 

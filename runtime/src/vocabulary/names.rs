@@ -4,7 +4,8 @@
 //! the run-time half, used by [`Config`](crate::Config). `tests/macro_and_runtime_agree.rs`
 //! fails when the two differ.
 
-/// The label names every request series carries, in exposition order.
+/// The label names every request series carries under the default
+/// [`Naming`](crate::Naming), in exposition order.
 ///
 /// # Examples
 ///
@@ -22,15 +23,16 @@ pub const REQUEST_LABELS: [&str; 5] = ["endpoint", "method", "status", "handler"
 /// ```
 pub const IN_FLIGHT_LABELS: [&str; 3] = ["endpoint", "method", "handler"];
 
-/// Label names a user may not choose: the ones this crate sets, and the ones Prometheus gives a
-/// meaning to in histograms (`le`) and summaries (`quantile`).
+/// Label names a user may not choose: the ones this crate sets under either
+/// [`Naming`](crate::Naming), and the ones Prometheus gives a meaning to in histograms (`le`) and
+/// summaries (`quantile`).
 ///
 /// # Examples
 ///
 /// ```
 /// assert!(handler_metrics_runtime::RESERVED_LABELS.contains(&"le"));
 /// ```
-pub const RESERVED_LABELS: [&str; 8] = [
+pub const RESERVED_LABELS: [&str; 13] = [
     "endpoint",
     "method",
     "status",
@@ -39,54 +41,12 @@ pub const RESERVED_LABELS: [&str; 8] = [
     "objective",
     "le",
     "quantile",
+    "http_route",
+    "http_request_method",
+    "http_response_status_code",
+    "error_type",
+    "url_scheme",
 ];
-
-/// The full names of the metric families, after the namespace is applied.
-///
-/// # Examples
-///
-/// ```
-/// use handler_metrics_runtime::FamilyNames;
-///
-/// let names = FamilyNames::new(Some("api"));
-/// assert_eq!(names.requests_total, "api_http_requests_total");
-/// assert_eq!(FamilyNames::new(None).in_flight, "http_requests_in_flight");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FamilyNames {
-    /// Counter of requests: `http_requests_total`.
-    pub requests_total: String,
-    /// Histogram of durations with the configured buckets: `http_requests_duration_seconds`.
-    pub duration: String,
-    /// Histogram of durations of handlers with their own `buckets`:
-    /// `http_requests_custom_duration_seconds`.
-    pub custom_duration: String,
-    /// Gauge of requests being served: `http_requests_in_flight`.
-    pub in_flight: String,
-}
-
-impl FamilyNames {
-    /// The family names under an optional namespace.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let names = handler_metrics_runtime::FamilyNames::new(None);
-    /// assert_eq!(names.duration, "http_requests_duration_seconds");
-    /// ```
-    pub fn new(namespace: Option<&str>) -> Self {
-        let name = |base: &str| match namespace {
-            Some(ns) => format!("{ns}_{base}"),
-            None => base.to_owned(),
-        };
-        FamilyNames {
-            requests_total: name("http_requests_total"),
-            duration: name("http_requests_duration_seconds"),
-            custom_duration: name("http_requests_custom_duration_seconds"),
-            in_flight: name("http_requests_in_flight"),
-        }
-    }
-}
 
 /// The `endpoint` value of a request no route template matched (e.g. a default service).
 ///

@@ -55,7 +55,8 @@ pub(super) fn write(shared: &Shared, format: Format, out: &mut String) {
             &names.requests_total,
             REQUESTS_HELP,
             Kind::Requests,
-            statuses().next().is_some(),
+            // Under the OpenTelemetry naming the histogram's `_count` is the request count.
+            names.has_counter() && statuses().next().is_some(),
         ),
     ];
     for (name, help, kind, present) in families {
