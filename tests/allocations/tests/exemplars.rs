@@ -5,8 +5,6 @@
 
 mod support;
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use actix_web::{test as actix_test, web, App};
 use axum::body::Body;
 use axum::extract::Path;
@@ -16,7 +14,7 @@ use axum::Router;
 use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState};
 use tower::ServiceExt;
 
-use support::{actix_per_request, REQUESTS};
+use support::{actix_per_request, bare_actix, bare_axum, match_pattern_allocations, REQUESTS};
 
 /// The trace every request here is served in.
 fn attach_trace(trace_id: [u8; 16]) -> opentelemetry::ContextGuard {
@@ -32,8 +30,16 @@ fn attach_trace(trace_id: [u8; 16]) -> opentelemetry::ContextGuard {
         .attach()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// Panics unless the OpenMetrics exposition has an exemplar of the trace `trace_id`.
+fn assert_exemplar_exposed(trace_id: [u8; 16]) {
+    let hex: String = trace_id.iter().map(|b| format!("{b:02x}")).collect();
+    let text = handler_metrics::Metrics::global()
+        .encode_openmetrics()
+        .expect("encodes");
+    assert!(
+        text.contains(&format!("trace_id=\"{hex}\"")),
+        "the exemplar is exposed:\n{text}"
+    );
 }
 
 /// Allocations per call of `call`, after three calls to warm up.
@@ -46,10 +52,6 @@ fn per_call(mut call: impl FnMut()) -> u64 {
         total += allocation_counter::measure(&mut call).count_total;
     }
     total / REQUESTS
-}
-
-async fn bare_axum(Path(id): Path<u32>) -> String {
-    id.to_string()
 }
 
 #[handler_metrics::axum::metered]
@@ -85,17 +87,7 @@ fn axum_exemplars_add_no_allocation_per_request() {
         "allocations added by #[metered] with exemplars on axum"
     );
 
-    let text = handler_metrics::Metrics::global()
-        .encode_openmetrics()
-        .expect("encodes");
-    assert!(
-        text.contains(&format!("trace_id=\"{}\"", hex(&[0xa1; 16]))),
-        "the exemplar is exposed:\n{text}"
-    );
-}
-
-async fn bare_actix(id: web::Path<u32>) -> String {
-    id.to_string()
+    assert_exemplar_exposed([0xa1; 16]);
 }
 
 #[handler_metrics::metered]
@@ -103,27 +95,11 @@ async fn traced_actix(id: web::Path<u32>) -> String {
     id.to_string()
 }
 
-/// Allocations of one `HttpRequest::match_pattern()` call.
-static LOOKUP_ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-
-async fn pattern_actix(request: actix_web::HttpRequest, id: web::Path<u32>) -> String {
-    let info = allocation_counter::measure(|| {
-        std::hint::black_box(request.match_pattern());
-    });
-    LOOKUP_ALLOCATIONS.store(info.count_total, Ordering::Relaxed);
-    id.to_string()
-}
-
 #[test]
 fn actix_exemplars_add_no_allocation_per_request() {
     let _trace = attach_trace([0xb2; 16]);
     actix_web::rt::System::new().block_on(async {
-        let pattern =
-            actix_test::init_service(App::new().route("/items/{id}", web::get().to(pattern_actix)))
-                .await;
-        let request = actix_test::TestRequest::get().uri("/items/7").to_request();
-        actix_test::call_service(&pattern, request).await;
-        let lookup = LOOKUP_ALLOCATIONS.load(Ordering::Relaxed);
+        let lookup = match_pattern_allocations().await;
 
         let bare =
             actix_test::init_service(App::new().route("/items/{id}", web::get().to(bare_actix)))
@@ -143,11 +119,5 @@ fn actix_exemplars_add_no_allocation_per_request() {
             "only the template lookup's allocations"
         );
     });
-    let text = handler_metrics::Metrics::global()
-        .encode_openmetrics()
-        .expect("encodes");
-    assert!(
-        text.contains(&format!("trace_id=\"{}\"", hex(&[0xb2; 16]))),
-        "the exemplar is exposed:\n{text}"
-    );
+    assert_exemplar_exposed([0xb2; 16]);
 }

@@ -10,8 +10,6 @@
 
 mod support;
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use actix_web::{test as actix_test, web, App};
 use axum::body::Body;
 use axum::extract::Path;
@@ -20,31 +18,10 @@ use axum::routing::get;
 use axum::Router;
 use tower::ServiceExt;
 
-use support::{actix_per_request, REQUESTS};
-
-async fn bare_axum(Path(id): Path<u32>) -> String {
-    id.to_string()
-}
+use support::{actix_per_request, bare_actix, bare_axum, match_pattern_allocations, REQUESTS};
 
 #[handler_metrics::axum::metered]
 async fn metered_axum(Path(id): Path<u32>) -> String {
-    id.to_string()
-}
-
-async fn bare_actix(id: web::Path<u32>) -> String {
-    id.to_string()
-}
-
-/// Allocations of one `HttpRequest::match_pattern()` call, as measured by the last request to
-/// `pattern_actix`.
-static LOOKUP_ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-
-/// Measures what the route-template lookup every template-labelled metric needs allocates.
-async fn pattern_actix(request: actix_web::HttpRequest, id: web::Path<u32>) -> String {
-    let info = allocation_counter::measure(|| {
-        std::hint::black_box(request.match_pattern());
-    });
-    LOOKUP_ALLOCATIONS.store(info.count_total, Ordering::Relaxed);
     id.to_string()
 }
 
@@ -92,15 +69,7 @@ fn axum_wrapper_adds_no_allocation_per_request() {
 #[test]
 fn actix_wrapper_adds_only_what_match_pattern_allocates() {
     actix_web::rt::System::new().block_on(async {
-        let pattern =
-            actix_test::init_service(App::new().route("/items/{id}", web::get().to(pattern_actix)))
-                .await;
-        let request = actix_test::TestRequest::get().uri("/items/7").to_request();
-        assert_eq!(
-            actix_test::call_service(&pattern, request).await.status(),
-            200
-        );
-        let lookup = LOOKUP_ALLOCATIONS.load(Ordering::Relaxed);
+        let lookup = match_pattern_allocations().await;
 
         // Each handler alone in an app of its own, at the same path: actix's routing allocates
         // more for a route further down the list, which must not count here.

@@ -1,14 +1,54 @@
-//! What both allocation tests share: the request count and the actix-web measurement.
+//! What both allocation tests share: the request count, the bare handlers, and the actix-web
+//! measurements.
 
 #![allow(dead_code)]
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll, Waker};
 
-use actix_web::test as actix_test;
+use actix_web::{test as actix_test, web, App};
+use axum::extract::Path;
 
 /// Requests measured per handler.
 pub(crate) const REQUESTS: u64 = 100;
+
+/// The axum handler without the attribute.
+pub(crate) async fn bare_axum(Path(id): Path<u32>) -> String {
+    id.to_string()
+}
+
+/// The actix-web handler without the attribute.
+pub(crate) async fn bare_actix(id: web::Path<u32>) -> String {
+    id.to_string()
+}
+
+/// Allocations of one `HttpRequest::match_pattern()` call, as measured by the last request to
+/// `pattern_actix`.
+static LOOKUP_ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// Measures what the route-template lookup every template-labelled metric needs allocates.
+async fn pattern_actix(request: actix_web::HttpRequest, id: web::Path<u32>) -> String {
+    let info = allocation_counter::measure(|| {
+        std::hint::black_box(request.match_pattern());
+    });
+    LOOKUP_ALLOCATIONS.store(info.count_total, Ordering::Relaxed);
+    id.to_string()
+}
+
+/// What one `match_pattern()` call allocates for `/items/7` routed by `/items/{id}`, measured
+/// inside a handler (inside an actix system).
+pub(crate) async fn match_pattern_allocations() -> u64 {
+    let pattern =
+        actix_test::init_service(App::new().route("/items/{id}", web::get().to(pattern_actix)))
+            .await;
+    let request = actix_test::TestRequest::get().uri("/items/7").to_request();
+    assert_eq!(
+        actix_test::call_service(&pattern, request).await.status(),
+        200
+    );
+    LOOKUP_ALLOCATIONS.load(Ordering::Relaxed)
+}
 
 /// Allocations per request to `/items/7` on `app`, after three requests to warm up.
 pub(crate) fn actix_per_request<S, B>(app: &S) -> u64
