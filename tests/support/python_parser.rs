@@ -59,19 +59,49 @@ pub(crate) fn scrape_and_parse(
     accept: &str,
     accept_encoding: &str,
 ) -> Parsed {
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/support/scrape_and_parse.py"
-    );
-    let output = Command::new("python3")
-        .arg(script)
-        .arg(format!("http://{addr}{path}"))
-        .arg(accept)
-        .arg(accept_encoding)
-        .output()
+    run(
+        Command::new("python3")
+            .arg(SCRIPT)
+            .arg(format!("http://{addr}{path}"))
+            .arg(accept)
+            .arg(accept_encoding),
+        "",
+    )
+}
+
+/// Parses `text` as the format of `content_type`. Panics with the parser's message if it
+/// rejects it.
+pub(crate) fn parse(text: &str, content_type: &str) -> Parsed {
+    run(
+        Command::new("python3")
+            .arg(SCRIPT)
+            .arg("-")
+            .arg(content_type),
+        text,
+    )
+}
+
+const SCRIPT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/support/scrape_and_parse.py"
+);
+
+/// Runs the script with `stdin` on its standard input and reads its JSON.
+fn run(command: &mut Command, stdin: &str) -> Parsed {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap_or_else(|err| {
             panic!("run python3 (CPython 3 with `pip install prometheus_client`, which scripts/test-all.sh installs): {err}")
         });
+    let mut input = child.stdin.take().expect("piped");
+    input.write_all(stdin.as_bytes()).expect("write the text");
+    drop(input);
+    let output = child.wait_with_output().expect("python3 ends");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         !stderr.contains("No module named 'prometheus_client'"),

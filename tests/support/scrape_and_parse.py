@@ -6,6 +6,7 @@ the response's status and headers and every family as the parser read it. Exits 
 the parser's message, if the body does not parse.
 
 Usage: python3 scrape_and_parse.py URL ACCEPT ACCEPT_ENCODING   (empty strings: header not sent)
+       python3 scrape_and_parse.py - CONTENT_TYPE                 (the body on standard input)
 """
 
 import gzip
@@ -20,16 +21,11 @@ from prometheus_client.parser import text_string_to_metric_families as parse_tex
 
 
 def main():
-    url, accept, accept_encoding = sys.argv[1:4]
-    request = urllib.request.Request(url)
-    if accept:
-        request.add_header("Accept", accept)
-    if accept_encoding:
-        request.add_header("Accept-Encoding", accept_encoding)
-    with urllib.request.urlopen(request, timeout=10) as response:
-        status = response.status
-        headers = {name.lower(): value for name, value in response.getheaders()}
-        raw = response.read()
+    if sys.argv[1] == "-":
+        status, headers = None, {"content-type": sys.argv[2]}
+        raw = sys.stdin.buffer.read()
+    else:
+        status, headers, raw = scrape(*sys.argv[1:4])
     body = gzip.decompress(raw) if headers.get("content-encoding") == "gzip" else raw
     text = body.decode("utf-8")
     content_type = headers.get("content-type", "")
@@ -75,6 +71,17 @@ def main():
         },
         sys.stdout,
     )
+
+
+def scrape(url, accept, accept_encoding):
+    request = urllib.request.Request(url)
+    if accept:
+        request.add_header("Accept", accept)
+    if accept_encoding:
+        request.add_header("Accept-Encoding", accept_encoding)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        headers = {name.lower(): value for name, value in response.getheaders()}
+        return response.status, headers, response.read()
 
 
 if __name__ == "__main__":
