@@ -135,21 +135,36 @@ fn opentelemetry_rules_read_only_opentelemetry_names() {
     }
 }
 
-#[test]
-fn promtool_test_rules_sees_the_right_alerts() {
-    let dir = temp_dir("test-rules");
+/// Runs `promtool test rules` on the cases in `tests/promtool/<cases>` against the checkout
+/// rules generated with `config`.
+fn promtool_test_rules(config: Config, cases: &str) {
+    let dir = temp_dir(&format!("test-rules-{cases}"));
     std::fs::write(
         dir.join("rules.yml"),
-        checkout_rules(Config::new(), &RuleOptions::new()),
+        checkout_rules(config, &RuleOptions::new()),
     )
     .unwrap();
-    let cases =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/promtool/checkout.test.yml");
-    std::fs::copy(&cases, dir.join("checkout.test.yml")).unwrap();
-    let (ok, report) = promtool(&dir, &["test", "rules", "checkout.test.yml"], "");
-    println!("promtool test rules: {}", report.trim());
-    assert!(ok, "promtool test rules failed:\n{report}");
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/promtool")
+        .join(cases);
+    std::fs::copy(&source, dir.join(cases)).unwrap();
+    let (ok, report) = promtool(&dir, &["test", "rules", cases], "");
+    println!("promtool test rules ({cases}): {}", report.trim());
+    assert!(ok, "promtool test rules ({cases}) failed:\n{report}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn promtool_test_rules_sees_the_right_alerts() {
+    promtool_test_rules(Config::new(), "checkout.test.yml");
+}
+
+#[test]
+fn promtool_test_rules_sees_the_right_alerts_under_the_opentelemetry_naming() {
+    promtool_test_rules(
+        Config::new().naming(Naming::OpenTelemetry),
+        "checkout-opentelemetry.test.yml",
+    );
 }
 
 #[test]
