@@ -23,6 +23,13 @@ pub(crate) fn nanos_between(start: u64, end: u64) -> u64 {
     clock().delta_as_nanos(start, end)
 }
 
+/// The wall-clock time in seconds since the Unix epoch (0 for a clock set before it).
+pub(crate) fn unix_seconds_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |since| since.as_secs_f64())
+}
+
 /// A [`now`] reading and the wall-clock time it was taken at, in seconds since the Unix epoch:
 /// taken once, to turn readings into wall-clock times at a scrape.
 static ANCHOR: OnceLock<(u64, f64)> = OnceLock::new();
@@ -33,12 +40,7 @@ static ANCHOR: OnceLock<(u64, f64)> = OnceLock::new();
     allow(dead_code, reason = "exemplar timestamps only")
 )]
 pub(crate) fn unix_seconds(at: u64) -> f64 {
-    let &(anchor, anchor_seconds) = ANCHOR.get_or_init(|| {
-        let wall = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0.0, |since| since.as_secs_f64());
-        (now(), wall)
-    });
+    let &(anchor, anchor_seconds) = ANCHOR.get_or_init(|| (now(), unix_seconds_now()));
     if at >= anchor {
         anchor_seconds + nanos_between(anchor, at) as f64 / 1e9
     } else {

@@ -5,6 +5,7 @@
 use std::sync::OnceLock;
 
 use crate::hot_path::append_only::AppendOnly;
+use crate::hot_path::clock;
 use crate::hot_path::shards::Sharded;
 use crate::vocabulary::naming::{Naming, Scheme};
 use crate::vocabulary::outcome::Outcome;
@@ -142,7 +143,7 @@ impl RouteSeries {
                 naming: self.naming,
                 histogram: Sharded::new(self.buckets.bounds.len() + 2),
                 label_text: OnceLock::new(),
-                created: unix_seconds_now(),
+                created: clock::unix_seconds_now(),
                 #[cfg(feature = "opentelemetry")]
                 exemplars: crate::hot_path::exemplar::Exemplars::new(self.buckets.bounds.len() + 1),
             },
@@ -160,13 +161,6 @@ impl RouteSeries {
         let entered = self.entered.sum(0);
         entered.saturating_sub(finished) as i64
     }
-}
-
-/// The wall-clock time in seconds since the Unix epoch (0 for a clock set before it).
-fn unix_seconds_now() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0.0, |since| since.as_secs_f64())
 }
 
 impl StatusSeries {
