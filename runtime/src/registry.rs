@@ -3,8 +3,10 @@
 //! - [`config`]: start-up [`Config`](config::Config) and its [`error`]s;
 //! - [`metrics`]: the installed [`Metrics`](metrics::Metrics), over the [`state`] of one
 //!   configuration;
+//! - [`family`]: our families, the one list the two below walk;
 //! - [`collector`]: the families as collectors in a `prometheus::Registry`;
-//! - [`exposition`]: the text format, our families written straight from the series.
+//! - [`exposition`]: the classic format and OpenMetrics, our families written straight from the
+//!   series.
 //!
 //! Imports run down that list, with no cycle.
 
@@ -12,5 +14,6 @@ pub(crate) mod collector;
 pub(crate) mod config;
 pub(crate) mod error;
 pub(crate) mod exposition;
+pub(crate) mod family;
 pub(crate) mod metrics;
 pub(crate) mod state;

@@ -11,15 +11,8 @@ use prometheus::Registry;
 
 use crate::hot_path::series::{RouteSeries, StatusSeries};
 use crate::registry::error::ConfigError;
+use crate::registry::family::Family;
 use crate::registry::state::{RegistryShape, Shared};
-
-pub(crate) const REQUESTS_HELP: &str =
-    "Requests served by #[metered] handlers, by route template, method, status and outcome.";
-pub(crate) const DURATION_HELP: &str =
-    "Time from a #[metered] handler's entry (before extraction) to its response, in seconds.";
-pub(crate) const CUSTOM_DURATION_HELP: &str =
-    "Like the duration histogram, for handlers declared with their own buckets, in seconds.";
-pub(crate) const IN_FLIGHT_HELP: &str = "Requests a #[metered] handler is serving now.";
 
 thread_local! {
     /// Set while this thread gathers the registry for our own encoder, which writes our families
@@ -54,19 +47,11 @@ pub(crate) fn gather_others(registry: &Registry) -> Vec<MetricFamily> {
     with_flag(&ENCODING_DIRECTLY, || registry.gather())
 }
 
-/// The four families' collectors over `shared`.
+/// The collectors of our families over `shared`.
 fn collectors(shared: &Arc<Shared>) -> Result<Vec<FamilyCollector>, ConfigError> {
-    [
-        Family::Requests,
-        Family::Duration,
-        Family::CustomDuration,
-        Family::InFlight,
-    ]
-    .into_iter()
-    // Under the OpenTelemetry naming the histogram's `_count` is the request count.
-    .filter(|family| *family != Family::Requests || shared.names.has_counter())
-    .map(|family| FamilyCollector::new(shared.clone(), family))
-    .collect()
+    Family::all(&shared.names)
+        .map(|family| FamilyCollector::new(shared.clone(), family))
+        .collect()
 }
 
 /// Registers the families of `shared` in its registry, all or none, and learns what the
@@ -121,14 +106,6 @@ pub(crate) fn unregister(shared: &Arc<Shared>) {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Family {
-    Requests,
-    Duration,
-    CustomDuration,
-    InFlight,
-}
-
 /// One family as a `prometheus` collector over the shared series list, so the registry (and its
 /// duplicate-name checks, `gather()` and encoders) stay the `prometheus` crate's.
 #[derive(Clone)]
@@ -147,14 +124,11 @@ impl FamilyCollector {
         let mut request_labels = route_labels.clone();
         request_labels.push(labels.status);
         request_labels.extend(labels.outcome.into_iter().chain(labels.error_type));
-        let (name, help, labels) = match family {
-            Family::Requests => (&names.requests_total, REQUESTS_HELP, request_labels),
-            Family::Duration => (&names.duration, DURATION_HELP, request_labels),
-            Family::CustomDuration => {
-                (&names.custom_duration, CUSTOM_DURATION_HELP, request_labels)
-            }
-            Family::InFlight => (&names.in_flight, IN_FLIGHT_HELP, route_labels),
+        let labels = match family {
+            Family::InFlight => route_labels,
+            Family::Duration | Family::CustomDuration | Family::Requests => request_labels,
         };
+        let (name, help) = (family.name(names), family.help());
         let const_labels: HashMap<String, String> =
             shared.store.const_labels.iter().cloned().collect();
         let desc = Desc::new(
@@ -237,11 +211,7 @@ impl Collector for FamilyCollector {
                 }
             }
         }
-        family.set_field_type(match self.family {
-            Family::Requests => MetricType::COUNTER,
-            Family::Duration | Family::CustomDuration => MetricType::HISTOGRAM,
-            Family::InFlight => MetricType::GAUGE,
-        });
+        family.set_field_type(self.family.metric_type());
         vec![family]
     }
 }

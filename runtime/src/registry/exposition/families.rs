@@ -4,20 +4,12 @@
 
 use std::fmt::Write as _;
 
-use crate::hot_path::series::{RouteSeries, StatusSeries};
-use crate::registry::collector::{
-    CUSTOM_DURATION_HELP, DURATION_HELP, IN_FLIGHT_HELP, REQUESTS_HELP,
-};
-use crate::registry::exposition::{push_escaped, Format};
-use crate::registry::state::Shared;
+use prometheus::proto::MetricType;
 
-/// The kind of one of our families.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Histogram { custom: bool },
-    InFlight,
-    Requests,
-}
+use crate::hot_path::series::{RouteSeries, StatusSeries};
+use crate::registry::exposition::{push_escaped, Format};
+use crate::registry::family::Family;
+use crate::registry::state::Shared;
 
 /// Writes our families of `shared` in `format` to `out`.
 pub(super) fn write(shared: &Shared, format: Format, out: &mut String) {
@@ -32,68 +24,51 @@ pub(super) fn write(shared: &Shared, format: Format, out: &mut String) {
     let statuses = || routes.iter().flat_map(|r| r.statuses());
     let histogram = |custom: bool| statuses().filter(move |s| s.custom_buckets == custom);
 
-    let families: [(&str, &str, Kind, bool); 4] = [
-        (
-            &names.duration,
-            DURATION_HELP,
-            Kind::Histogram { custom: false },
-            histogram(false).next().is_some(),
-        ),
-        (
-            &names.custom_duration,
-            CUSTOM_DURATION_HELP,
-            Kind::Histogram { custom: true },
-            histogram(true).next().is_some(),
-        ),
-        (
-            &names.in_flight,
-            IN_FLIGHT_HELP,
-            Kind::InFlight,
-            !routes.is_empty(),
-        ),
-        (
-            &names.requests_total,
-            REQUESTS_HELP,
-            Kind::Requests,
-            // Under the OpenTelemetry naming the histogram's `_count` is the request count.
-            names.has_counter() && statuses().next().is_some(),
-        ),
-    ];
-    for (name, help, kind, present) in families {
+    for family in Family::all(names) {
+        let present = match family {
+            Family::Duration => histogram(false).next().is_some(),
+            Family::CustomDuration => histogram(true).next().is_some(),
+            Family::InFlight => !routes.is_empty(),
+            Family::Requests => statuses().next().is_some(),
+        };
         if !present {
             continue;
         }
-        let type_name = match kind {
-            Kind::Histogram { .. } => "histogram",
-            Kind::InFlight => "gauge",
-            Kind::Requests => "counter",
+        let name = family.name(names);
+        let type_name = match family.metric_type() {
+            MetricType::HISTOGRAM => "histogram",
+            MetricType::GAUGE => "gauge",
+            MetricType::COUNTER => "counter",
+            MetricType::SUMMARY => "summary",
+            MetricType::UNTYPED => "untyped",
         };
         // OpenMetrics names a counter family without `_total`, which only its samples carry.
-        let family = match kind {
-            Kind::Requests if openmetrics => name.strip_suffix("_total").unwrap_or(name),
+        let family_name = match family {
+            Family::Requests if openmetrics => name.strip_suffix("_total").unwrap_or(name),
             _ => name,
         };
         out.push_str("# HELP ");
         out.push_str(prefix);
-        out.push_str(family);
+        out.push_str(family_name);
         out.push(' ');
-        out.push_str(help);
+        out.push_str(family.help());
         out.push('\n');
-        let _ = writeln!(out, "# TYPE {prefix}{family} {type_name}");
-        if openmetrics && matches!(kind, Kind::Histogram { .. }) {
-            let _ = writeln!(out, "# UNIT {prefix}{family} seconds");
+        let _ = writeln!(out, "# TYPE {prefix}{family_name} {type_name}");
+        if openmetrics && family.metric_type() == MetricType::HISTOGRAM {
+            let _ = writeln!(out, "# UNIT {prefix}{family_name} seconds");
         }
-        match kind {
-            Kind::Histogram { custom } => {
+        match family {
+            Family::Duration | Family::CustomDuration => {
+                let custom = family == Family::CustomDuration;
                 for series in histogram(custom) {
                     let labels = series_label_text(shared, series);
                     write_histogram(out, prefix, name, series, labels, openmetrics);
                     if created {
-                        write_created(out, prefix, family, labels, series.created);
+                        write_created(out, prefix, family_name, labels, series.created);
                     }
                 }
             }
-            Kind::InFlight => {
+            Family::InFlight => {
                 for route in &routes {
                     let labels = route
                         .in_flight_label_text
@@ -101,12 +76,12 @@ pub(super) fn write(shared: &Shared, format: Format, out: &mut String) {
                     let _ = writeln!(out, "{prefix}{name}{{{labels}}} {}", route.in_flight());
                 }
             }
-            Kind::Requests => {
+            Family::Requests => {
                 for series in statuses() {
                     let labels = series_label_text(shared, series);
                     let _ = writeln!(out, "{prefix}{name}{{{labels}}} {}", series.count());
                     if created {
-                        write_created(out, prefix, family, labels, series.created);
+                        write_created(out, prefix, family_name, labels, series.created);
                     }
                 }
             }
