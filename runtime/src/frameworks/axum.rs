@@ -79,7 +79,7 @@ async fn expose(headers: HeaderMap) -> Response {
     let header = |name| headers.get(name).and_then(|value| value.to_str().ok());
     match Metrics::global().scrape(header(ACCEPT), header(ACCEPT_ENCODING)) {
         Ok(scrape) => {
-            let headers: Vec<_> = scrape.headers().collect();
+            let headers = scrape.headers();
             let mut response = Response::new(Body::from(scrape.into_body()));
             for (name, value) in headers {
                 response

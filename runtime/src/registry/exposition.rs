@@ -159,7 +159,8 @@ impl Scrape {
     }
 
     /// Every header to send with the body, as (lower-case name, value): `content-type`, `vary`,
-    /// and `content-encoding` when gzipped.
+    /// and `content-encoding` when gzipped. The iterator does not borrow the scrape, so the body
+    /// can be taken with [`into_body`](Scrape::into_body) while it is read.
     ///
     /// # Examples
     ///
@@ -171,7 +172,7 @@ impl Scrape {
     ///     [("content-type", "text/plain; version=0.0.4"), ("vary", "accept, accept-encoding")],
     /// );
     /// ```
-    pub fn headers(&self) -> impl Iterator<Item = (&'static str, &'static str)> {
+    pub fn headers(&self) -> impl Iterator<Item = (&'static str, &'static str)> + use<> {
         [
             Some(("content-type", self.content_type())),
             Some(("vary", VARY)),
