@@ -9,25 +9,13 @@
 #[macro_use]
 mod support;
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use support::prometheus::{percent_encode, Prometheus};
-use support::{request_with_headers, wait_until, ExampleServer, Framework};
-
-fn now() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs_f64()
-}
+use support::{request_with_headers, unix_now, wait_until, ExampleServer, Framework};
 
 /// A trace id no other run uses: the time in nanoseconds and the framework, in 32 hex digits.
 fn trace_id(framework: Framework) -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("after 1970")
-        .as_nanos();
-    format!("{:016x}{:016x}", nanos as u64, framework as u64 + 1)
+    let nanos = (unix_now() * 1e9) as u64;
+    format!("{nanos:016x}{:016x}", framework as u64 + 1)
 }
 
 fn prometheus_stores_the_trace_id_of_a_slow_request_as_an_exemplar(framework: Framework) {
@@ -43,7 +31,7 @@ fn prometheus_stores_the_trace_id_of_a_slow_request_as_an_exemplar(framework: Fr
         prometheus.scalar(&format!(r#"up{{job="{job}"}}"#)) == 1.0
     });
 
-    let start = now() - 1.0;
+    let start = unix_now() - 1.0;
     let trace = trace_id(framework);
     let traceparent = format!("traceparent: 00-{trace}-00f067aa0ba902b7-01\r\n");
     let (status, body) =
@@ -57,7 +45,7 @@ fn prometheus_stores_the_trace_id_of_a_slow_request_as_an_exemplar(framework: Fr
         let data = prometheus.api(&format!(
             "/api/v1/query_exemplars?query={}&start={start}&end={}",
             percent_encode(&query),
-            now() + 1.0
+            unix_now() + 1.0
         ));
         found = data.as_array().into_iter().flatten().find_map(|series| {
             let exemplar = series["exemplars"]

@@ -7,11 +7,9 @@
 #[macro_use]
 mod support;
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use handler_metrics::{CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE};
 use support::python_parser::{scrape_and_parse, Parsed};
-use support::{request, ExampleServer, Framework};
+use support::{request, unix_now, ExampleServer, Framework};
 
 /// The `Accept` header Prometheus 2.x sends by default.
 const PROMETHEUS_ACCEPT: &str = "application/openmetrics-text;version=1.0.0,\
@@ -149,17 +147,11 @@ fn other_clients_keep_the_classic_format(framework: Framework) {
 }
 
 fn created_samples_when_switched_on(framework: Framework) {
-    let before = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs_f64();
+    let before = unix_now();
     let example =
         ExampleServer::start(framework.example(), &[("METRICS_OPENMETRICS_CREATED", "1")]);
     drive(&example);
-    let after = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs_f64();
+    let after = unix_now();
 
     let parsed = scrape_and_parse(example.addr, "/metrics", PROMETHEUS_ACCEPT, "");
     let counters: Vec<_> = parsed

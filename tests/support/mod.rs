@@ -36,6 +36,14 @@ pub(crate) use http::{
 };
 pub(crate) use server::Server;
 
+/// The wall-clock time in seconds since the Unix epoch, as timestamps in an exposition are.
+pub(crate) fn unix_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_secs_f64()
+}
+
 /// Polls `condition` every 5 ms until it holds, panicking with `what` after 30 s.
 pub(crate) fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(30);
