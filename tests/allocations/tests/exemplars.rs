@@ -5,7 +5,7 @@
 
 mod support;
 
-use actix_web::{test as actix_test, web, App};
+use actix_web::web;
 use axum::body::Body;
 use axum::extract::Path;
 use axum::http::Request;
@@ -14,7 +14,7 @@ use axum::Router;
 use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState};
 use tower::ServiceExt;
 
-use support::{actix_per_request, bare_actix, bare_axum, match_pattern_allocations, REQUESTS};
+use support::{actix_allocations, bare_axum, ActixAllocations, REQUESTS};
 
 /// The trace every request here is served in.
 fn attach_trace(trace_id: [u8; 16]) -> opentelemetry::ContextGuard {
@@ -99,16 +99,11 @@ async fn traced_actix(id: web::Path<u32>) -> String {
 fn actix_exemplars_add_no_allocation_per_request() {
     let _trace = attach_trace([0xb2; 16]);
     actix_web::rt::System::new().block_on(async {
-        let lookup = match_pattern_allocations().await;
-
-        let bare =
-            actix_test::init_service(App::new().route("/items/{id}", web::get().to(bare_actix)))
-                .await;
-        let traced =
-            actix_test::init_service(App::new().route("/items/{id}", web::get().to(traced_actix)))
-                .await;
-        let bare = actix_per_request(&bare);
-        let traced = actix_per_request(&traced);
+        let ActixAllocations {
+            bare,
+            metered: traced,
+            lookup,
+        } = actix_allocations(traced_actix).await;
         println!(
             "actix-web, in a sampled trace: {bare} allocations per request bare, {traced} \
              metered; match_pattern() alone makes {lookup}"

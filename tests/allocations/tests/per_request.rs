@@ -10,7 +10,7 @@
 
 mod support;
 
-use actix_web::{test as actix_test, web, App};
+use actix_web::web;
 use axum::body::Body;
 use axum::extract::Path;
 use axum::http::Request;
@@ -18,7 +18,7 @@ use axum::routing::get;
 use axum::Router;
 use tower::ServiceExt;
 
-use support::{actix_per_request, bare_actix, bare_axum, match_pattern_allocations, REQUESTS};
+use support::{actix_allocations, bare_axum, ActixAllocations, REQUESTS};
 
 #[handler_metrics::axum::metered]
 async fn metered_axum(Path(id): Path<u32>) -> String {
@@ -69,18 +69,11 @@ fn axum_wrapper_adds_no_allocation_per_request() {
 #[test]
 fn actix_wrapper_adds_only_what_match_pattern_allocates() {
     actix_web::rt::System::new().block_on(async {
-        let lookup = match_pattern_allocations().await;
-
-        // Each handler alone in an app of its own, at the same path: actix's routing allocates
-        // more for a route further down the list, which must not count here.
-        let bare =
-            actix_test::init_service(App::new().route("/items/{id}", web::get().to(bare_actix)))
-                .await;
-        let metered =
-            actix_test::init_service(App::new().route("/items/{id}", web::get().to(metered_actix)))
-                .await;
-        let bare = actix_per_request(&bare);
-        let metered = actix_per_request(&metered);
+        let ActixAllocations {
+            bare,
+            metered,
+            lookup,
+        } = actix_allocations(metered_actix).await;
         println!(
             "actix-web: {bare} allocations per request bare, {metered} metered; \
              match_pattern() alone makes {lookup}"

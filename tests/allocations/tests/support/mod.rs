@@ -50,6 +50,34 @@ pub(crate) async fn match_pattern_allocations() -> u64 {
     LOOKUP_ALLOCATIONS.load(Ordering::Relaxed)
 }
 
+/// What one actix-web request allocates: the bare handler, `metered` (the same handler with the
+/// attribute), and one `match_pattern()` call. Each handler runs alone in an app of its own at the
+/// same path, since actix's routing allocates more for a route further down the list. Runs inside
+/// an actix system.
+pub(crate) struct ActixAllocations {
+    pub(crate) bare: u64,
+    pub(crate) metered: u64,
+    pub(crate) lookup: u64,
+}
+
+pub(crate) async fn actix_allocations<F, Args>(metered: F) -> ActixAllocations
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    let lookup = match_pattern_allocations().await;
+    let bare =
+        actix_test::init_service(App::new().route("/items/{id}", web::get().to(bare_actix))).await;
+    let metered =
+        actix_test::init_service(App::new().route("/items/{id}", web::get().to(metered))).await;
+    ActixAllocations {
+        bare: actix_per_request(&bare),
+        metered: actix_per_request(&metered),
+        lookup,
+    }
+}
+
 /// Allocations per request to `/items/7` on `app`, after three requests to warm up.
 pub(crate) fn actix_per_request<S, B>(app: &S) -> u64
 where
