@@ -118,15 +118,11 @@ struct FamilyCollector {
 impl FamilyCollector {
     fn new(shared: Arc<Shared>, family: Family) -> Result<Self, ConfigError> {
         let names = &shared.names;
-        let labels = names.naming.labels();
-        let mut route_labels = vec![labels.route, labels.method, "handler"];
-        route_labels.extend(labels.scheme);
-        let mut request_labels = route_labels.clone();
-        request_labels.push(labels.status);
-        request_labels.extend(labels.outcome.into_iter().chain(labels.error_type));
         let labels = match family {
-            Family::InFlight => route_labels,
-            Family::Duration | Family::CustomDuration | Family::Requests => request_labels,
+            Family::InFlight => names.naming.labels().route_labels(),
+            Family::Duration | Family::CustomDuration | Family::Requests => {
+                names.naming.labels().request_labels()
+            }
         };
         let (name, help) = (family.name(names), family.help());
         let const_labels: HashMap<String, String> =

@@ -93,6 +93,24 @@ pub(crate) struct LabelNames {
     pub(crate) scheme: Option<&'static str>,
 }
 
+impl LabelNames {
+    /// The label names of the in-flight gauge (besides `objective` and constant labels).
+    pub(crate) fn route_labels(self) -> Vec<&'static str> {
+        let mut labels = vec![self.route, self.method, "handler"];
+        labels.extend(self.scheme);
+        labels
+    }
+
+    /// The label names of the request series (besides `objective` and constant labels);
+    /// `error_type` only on some of them.
+    pub(crate) fn request_labels(self) -> Vec<&'static str> {
+        let mut labels = self.route_labels();
+        labels.push(self.status);
+        labels.extend(self.outcome.into_iter().chain(self.error_type));
+        labels
+    }
+}
+
 impl Naming {
     pub(crate) const fn labels(self) -> LabelNames {
         match self {
@@ -251,7 +269,24 @@ impl FamilyNames {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocabulary::names::RESERVED_LABELS;
+    use crate::vocabulary::names::{IN_FLIGHT_LABELS, REQUEST_LABELS, RESERVED_LABELS};
+
+    #[test]
+    fn the_public_label_lists_are_the_default_namings() {
+        let sorted = |mut labels: Vec<&'static str>| {
+            labels.sort_unstable();
+            labels
+        };
+        let labels = Naming::Prometheus.labels();
+        assert_eq!(
+            sorted(REQUEST_LABELS.to_vec()),
+            sorted(labels.request_labels())
+        );
+        assert_eq!(
+            sorted(IN_FLIGHT_LABELS.to_vec()),
+            sorted(labels.route_labels())
+        );
+    }
 
     #[test]
     fn error_types_are_those_of_server_errors() {
