@@ -141,18 +141,19 @@ where
 /// The recording's start, out of line: the same code for every handler.
 #[inline(never)]
 fn begin(site: &'static HandlerSite, request: &HttpRequest) -> Recording {
-    // Whether the listener that accepted the connection is TLS (`HttpServer::bind_rustls` and
-    // the like): what actix knows of the scheme, without parsing forwarded headers.
-    let scheme = if request.app_config().secure() {
-        Scheme::Https
-    } else {
-        Scheme::Http
-    };
-    Metrics::global().begin_with_scheme(
+    Metrics::global().begin_reading_scheme(
         site,
         route_template(request).as_deref(),
         request.method().as_str(),
-        scheme,
+        // Whether the listener that accepted the connection is TLS (`HttpServer::bind_rustls`
+        // and the like): what actix knows of the scheme, without parsing forwarded headers.
+        || {
+            if request.app_config().secure() {
+                Scheme::Https
+            } else {
+                Scheme::Http
+            }
+        },
     )
 }
 

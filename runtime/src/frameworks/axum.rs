@@ -150,11 +150,13 @@ fn begin(site: &'static HandlerSite, request: &Request) -> Recording {
         .map(MatchedPath::as_str);
     // A server sees the scheme only in an absolute-form target; axum does not know whether its
     // listener is TLS, so anything else is `http`.
-    let scheme = request
-        .uri()
-        .scheme_str()
-        .map_or(Scheme::Http, Scheme::from_str_lossy);
-    Metrics::global().begin_with_scheme(site, endpoint, request.method().as_str(), scheme)
+    let scheme = || {
+        request
+            .uri()
+            .scheme_str()
+            .map_or(Scheme::Http, Scheme::from_str_lossy)
+    };
+    Metrics::global().begin_reading_scheme(site, endpoint, request.method().as_str(), scheme)
 }
 
 pin_project! {

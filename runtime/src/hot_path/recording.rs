@@ -58,7 +58,7 @@ impl Recording {
         site: &'static HandlerSite,
         endpoint: Option<&str>,
         method: &str,
-        scheme: Scheme,
+        scheme: impl FnOnce() -> Scheme,
     ) -> Recording {
         let endpoint = endpoint.unwrap_or(UNMATCHED_ENDPOINT);
         let method = method_label(method);

@@ -44,12 +44,13 @@ impl Store {
         }
     }
 
-    /// The scheme a request's series are keyed by: its own where the labels carry it, else
-    /// always `http`, so that the two never make two series with the same labels.
+    /// The scheme a request's series are keyed by: its own (read by `scheme`, only then) where
+    /// the labels carry it, else always `http`, so that the two never make two series with the
+    /// same labels and the default naming never pays for reading it.
     #[inline]
-    pub(crate) fn scheme_key(&self, scheme: Scheme) -> Scheme {
+    pub(crate) fn scheme_key(&self, scheme: impl FnOnce() -> Scheme) -> Scheme {
         match self.naming {
-            Naming::OpenTelemetry => scheme,
+            Naming::OpenTelemetry => scheme(),
             Naming::Prometheus => Scheme::Http,
         }
     }

@@ -120,6 +120,19 @@ impl Metrics {
         method: &str,
         scheme: Scheme,
     ) -> Recording {
+        self.begin_reading_scheme(site, endpoint, method, || scheme)
+    }
+
+    /// [`begin_with_scheme`](Metrics::begin_with_scheme) with the scheme read by `scheme` only
+    /// when the naming labels it: what the framework integrations call.
+    #[inline]
+    pub(crate) fn begin_reading_scheme(
+        &'static self,
+        site: &'static HandlerSite,
+        endpoint: Option<&str>,
+        method: &str,
+        scheme: impl FnOnce() -> Scheme,
+    ) -> Recording {
         Recording::start(&self.shared.store, site, endpoint, method, scheme)
     }
 
