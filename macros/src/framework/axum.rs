@@ -28,7 +28,7 @@
 //! ```
 //!
 //! Extracting `Metered` begins the recording (before the user's extractors run, so that their
-//! time counts), then extracts the tuple with axum's own tuple extractor and the router's state;
+//! time counts), then extracts the tuple as axum's `Handler` would, with the router's state;
 //! a rejection finishes the recording with the status of the response axum sends for it. `Run`
 //! is a small hand-written future, not an `async` block: besides the user's function, a handler
 //! costs the compiler two small `poll`s. The handler stays a function: no type or constant takes
@@ -44,8 +44,8 @@ use crate::parts::{respan, return_span, Parts};
 
 pub(super) const FACTS: Facts = Facts {
     name: "axum",
-    // axum's tuple extractor, which extracts the user's arguments, takes 16 (its
-    // `all_the_tuples!`), as do its `Handler` impls.
+    // axum's `Handler` impls take 16 arguments (its `all_the_tuples!`), as does the runtime's
+    // `Arguments`, which extracts them.
     max_args: 16,
     group_args: "group some into a tuple extractor or a struct implementing `FromRequestParts`",
     // axum routes with `Router::route`; it has no routing attributes.

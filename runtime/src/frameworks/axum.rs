@@ -4,9 +4,10 @@
 //! The generated function is an ordinary axum handler, registered as the user's was, with one
 //! argument: [`Metered`], the handler's site and the user's arguments as a tuple. Extracting it
 //! reads the route template ([`MatchedPath`], set by the router, nest prefixes included) and the
-//! method and begins the recording, so that extraction is timed; then it extracts the tuple with
-//! axum's own tuple extractor and the router's state, whatever it is, keeping the response of
-//! the first rejection as axum would have sent it. [`Run`] finishes the recording with the
+//! method and begins the recording, so that extraction is timed; then it extracts the tuple
+//! ([`Arguments`]) as axum's own `Handler` extracts a handler's arguments, with the router's
+//! state, whatever it is, keeping the response of the first rejection as axum would have sent
+//! it. A single argument is extracted by its own future alone. [`Run`] finishes the recording with the
 //! status of the response. axum boxes every handler's future itself; this adds no allocation of
 //! its own, and the only code compiled per handler is two small `poll`s (the extraction of a
 //! signature is shared by every handler of that signature).
@@ -17,7 +18,7 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
 use axum::body::Body;
-use axum::extract::{FromRequest, MatchedPath, Request};
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
 use axum::http::header::{HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -94,7 +95,7 @@ async fn expose(headers: HeaderMap) -> Response {
 
 /// The one argument of a `#[metered]` axum handler: the recording of the request to the handler
 /// `Site`, begun before the user's extractors run, and the user's arguments `Args`, a tuple
-/// extracted by axum's own tuple extractor with the router's state.
+/// extracted with the router's state as axum extracts a handler's ([`Arguments`]).
 ///
 /// When an extractor rejects the request, the recording is finished with the status of the
 /// rejection's response, and that response is the rejection of `Metered`: axum sends it as it
@@ -113,7 +114,7 @@ impl<Site, Args> Metered<Site, Args> {
     }
 }
 
-/// The marker of [`Metered`]'s extraction through its arguments' `FromRequest<S, M>`: a type of
+/// The marker of [`Metered`]'s extraction through its arguments' [`Arguments<S, M>`]: a type of
 /// ours, so that the impl cannot overlap axum's own `FromRequest<S, ViaParts>` for every
 /// `FromRequestParts` (which a downstream crate could implement for `Metered`).
 pub struct ViaArguments<M>(PhantomData<fn() -> M>);
@@ -122,7 +123,7 @@ impl<S, M, Site, Args> FromRequest<S, ViaArguments<M>> for Metered<Site, Args>
 where
     S: Send + Sync,
     Site: SiteOf,
-    Args: FromRequest<S, M>,
+    Args: Arguments<S, M>,
 {
     type Rejection = Response;
 
@@ -134,12 +135,129 @@ where
         Extracting {
             extraction: Extraction {
                 recording: begin(Site::site(), &request),
-                args: Args::from_request(request, state),
+                args: Args::extract(request, state),
             },
+            arguments: Args::from_extracted,
             site: PhantomData,
         }
     }
 }
+
+/// The arguments of a `#[metered]` axum handler, as a tuple: extracted as axum's own `Handler`
+/// extracts a handler's arguments (every one but the last with `FromRequestParts`, the last
+/// with `FromRequest`), and, for the common single argument, by that argument's own future
+/// alone, without a second future around it or a second move of the request.
+pub trait Arguments<S, M>: Sized {
+    /// What the extraction's future gives: the tuple, or its single element.
+    #[doc(hidden)]
+    type Extracted;
+    /// The response of a rejection.
+    #[doc(hidden)]
+    type Rejection: IntoResponse;
+
+    /// Extracts the arguments from `request`.
+    #[doc(hidden)]
+    fn extract(
+        request: Request,
+        state: &S,
+    ) -> impl Future<Output = Result<Self::Extracted, Self::Rejection>> + Send;
+
+    /// The tuple, from what the extraction gave.
+    #[doc(hidden)]
+    fn from_extracted(extracted: Self::Extracted) -> Self;
+}
+
+impl<S> Arguments<S, ()> for () {
+    type Extracted = ();
+    type Rejection = std::convert::Infallible;
+
+    #[inline]
+    fn extract(_: Request, _: &S) -> impl Future<Output = Result<(), Self::Rejection>> + Send {
+        std::future::ready(Ok(()))
+    }
+
+    #[inline]
+    fn from_extracted(extracted: ()) -> Self {
+        extracted
+    }
+}
+
+impl<S, M, T1> Arguments<S, M> for (T1,)
+where
+    T1: FromRequest<S, M>,
+{
+    type Extracted = T1;
+    type Rejection = T1::Rejection;
+
+    #[inline]
+    fn extract(
+        request: Request,
+        state: &S,
+    ) -> impl Future<Output = Result<T1, T1::Rejection>> + Send {
+        T1::from_request(request, state)
+    }
+
+    #[inline]
+    fn from_extracted(extracted: T1) -> Self {
+        (extracted,)
+    }
+}
+
+/// `Arguments` for tuples of 2 to 16, as axum's `Handler` impls extract them.
+macro_rules! arguments {
+    ($($parts:ident),+ ; $last:ident) => {
+        impl<S, M, $($parts,)+ $last> Arguments<S, M> for ($($parts,)+ $last,)
+        where
+            S: Send + Sync,
+            $($parts: FromRequestParts<S> + Send,)+
+            $last: FromRequest<S, M>,
+        {
+            type Extracted = Self;
+            type Rejection = Response;
+
+            #[allow(non_snake_case)]
+            fn extract(
+                request: Request,
+                state: &S,
+            ) -> impl Future<Output = Result<Self, Response>> + Send {
+                async move {
+                    let (mut parts, body) = request.into_parts();
+                    $(
+                        let $parts = $parts::from_request_parts(&mut parts, state)
+                            .await
+                            .map_err(IntoResponse::into_response)?;
+                    )+
+                    let request = Request::from_parts(parts, body);
+                    let $last = $last::from_request(request, state)
+                        .await
+                        .map_err(IntoResponse::into_response)?;
+                    Ok(($($parts,)+ $last,))
+                }
+            }
+
+            #[inline]
+            fn from_extracted(extracted: Self) -> Self {
+                extracted
+            }
+        }
+    };
+}
+
+arguments!(T1; T2);
+arguments!(T1, T2; T3);
+arguments!(T1, T2, T3; T4);
+arguments!(T1, T2, T3, T4; T5);
+arguments!(T1, T2, T3, T4, T5; T6);
+arguments!(T1, T2, T3, T4, T5, T6; T7);
+arguments!(T1, T2, T3, T4, T5, T6, T7; T8);
+arguments!(T1, T2, T3, T4, T5, T6, T7, T8; T9);
+arguments!(T1, T2, T3, T4, T5, T6, T7, T8, T9; T10);
+arguments!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10; T11);
+arguments!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11; T12);
+arguments!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12; T13);
+arguments!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13; T14);
+arguments!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14; T15);
+arguments!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15; T16);
 
 /// The recording's start, out of line: the same code for every handler.
 #[inline(never)]
@@ -162,26 +280,30 @@ fn begin(site: &'static HandlerSite, request: &Request) -> Recording {
 pin_project! {
     /// The extraction of [`Metered`] for the handler `Site`: [`Extraction`], the same for every
     /// handler of a signature, wrapped.
-    struct Extracting<Site, F> {
+    struct Extracting<Site, F, C> {
         #[pin]
         extraction: Extraction<F>,
+        // `Arguments::from_extracted`, a function item: no size, called statically.
+        arguments: C,
         site: PhantomData<fn() -> Site>,
     }
 }
 
-impl<Site, F, Args, Rejection> Future for Extracting<Site, F>
+impl<Site, F, C, Extracted, Rejection, Args> Future for Extracting<Site, F, C>
 where
-    F: Future<Output = Result<Args, Rejection>>,
+    F: Future<Output = Result<Extracted, Rejection>>,
     Rejection: IntoResponse,
+    C: Fn(Extracted) -> Args,
 {
     type Output = Result<Metered<Site, Args>, Response>;
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let (recording, args) = ready!(self.project().extraction.poll(cx))?;
+        let this = self.project();
+        let (recording, extracted) = ready!(this.extraction.poll(cx))?;
         Poll::Ready(Ok(Metered {
             recording,
-            args,
+            args: (this.arguments)(extracted),
             site: PhantomData,
         }))
     }

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 static CLOCK: OnceLock<quanta::Clock> = OnceLock::new();
 
 /// The process's clock; calibrated on first use, which installation does, not a request.
+#[inline]
 pub(crate) fn clock() -> &'static quanta::Clock {
     CLOCK.get_or_init(quanta::Clock::new)
 }

@@ -91,6 +91,17 @@ pub(crate) struct HistogramValues {
 }
 
 impl RouteSeries {
+    /// Whether this is the series of `endpoint`, `method` (a label from
+    /// [`method_label`](crate::vocabulary::names::method_label)) and `scheme`.
+    #[inline]
+    pub(crate) fn matches(&self, endpoint: &str, method: &'static str, scheme: Scheme) -> bool {
+        // Method labels are `method_label`'s literals, so the pointer decides in one comparison;
+        // the text decides when the compiler made a second copy of a literal.
+        (std::ptr::eq(self.method, method) || self.method == method)
+            && self.scheme == scheme
+            && *self.endpoint == *endpoint
+    }
+
     /// The series of `handler` through `endpoint` with `method`, labelled `labels` (sorted: the
     /// in-flight gauge's), recording durations into `bounds`.
     pub(crate) fn new(
@@ -132,6 +143,16 @@ impl RouteSeries {
         status: u16,
         outcome: Outcome,
     ) -> &'static StatusSeries {
+        self.statuses
+            .iter()
+            .find(|s| s.status == status && s.outcome == outcome)
+            .unwrap_or_else(|| self.create_status_series(status, outcome))
+    }
+
+    /// Finds or creates the (status, outcome) series (another thread may have created it
+    /// meanwhile).
+    #[cold]
+    fn create_status_series(&'static self, status: u16, outcome: Outcome) -> &'static StatusSeries {
         self.statuses.find_or_insert(
             |s| s.status == status && s.outcome == outcome,
             || StatusSeries {

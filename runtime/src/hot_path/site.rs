@@ -128,7 +128,7 @@ impl HandlerSite {
     ) -> &'static RouteSeries {
         self.routes
             .iter()
-            .find(|r| r.method == method && r.scheme == scheme && &*r.endpoint == endpoint)
+            .find(|r| r.matches(endpoint, method, scheme))
             .unwrap_or_else(|| self.create_route(store, endpoint, method, scheme))
     }
 
@@ -144,7 +144,7 @@ impl HandlerSite {
         scheme: Scheme,
     ) -> &'static RouteSeries {
         let route = self.routes.find_or_insert(
-            |r| r.method == method && r.scheme == scheme && &*r.endpoint == endpoint,
+            |r| r.matches(endpoint, method, scheme),
             || {
                 warn_about_objective(self, store);
                 let names = store.naming.labels();
