@@ -53,6 +53,17 @@ fn every_rejection_is_counted_for_its_handler(framework: Framework) {
     assert_eq!(created, 201);
     let q = testing::handler("create_widget").endpoint(&framework.endpoint("/widgets"));
     assert_eq!(q.clone().status(201).requests(), 1);
+    let (tagged, _) = request_with_headers(
+        server.addr,
+        "PUT",
+        &framework.path("/widgets/1?page=1"),
+        "Content-Type: application/json\r\n",
+        Some(r#"{"name":"a"}"#),
+    )
+    .expect("a response");
+    assert_eq!(tagged, 204);
+    let q = testing::handler("tag_widget").endpoint(&framework.endpoint("/widgets/{id}"));
+    assert_eq!(q.clone().status(204).requests(), 1);
 }
 
 both_frameworks!(every_rejection_is_counted_for_its_handler);

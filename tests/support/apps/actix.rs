@@ -141,6 +141,16 @@ async fn get_widget(_id: web::Path<u32>) -> HttpResponse {
     HttpResponse::Ok().finish()
 }
 
+/// Three extractors: a rejection by the first, the middle or the last is counted alike.
+#[metered]
+async fn tag_widget(
+    _id: web::Path<u32>,
+    _page: web::Query<Page>,
+    _tag: web::Json<Widget>,
+) -> HttpResponse {
+    HttpResponse::NoContent().finish()
+}
+
 #[metered]
 async fn list_widgets(_page: web::Query<Page>) -> HttpResponse {
     HttpResponse::Ok().finish()
@@ -277,6 +287,7 @@ pub(crate) fn app() -> App<
                 .route("/widgets", web::post().to(create_widget))
                 .route("/widgets", web::get().to(list_widgets))
                 .route("/widgets/{id}", web::get().to(get_widget))
+                .route("/widgets/{id}", web::put().to(tag_widget))
                 .service(
                     web::resource("/upload")
                         .app_data(web::PayloadConfig::new(16))

@@ -139,6 +139,16 @@ async fn get_widget(Path(_id): Path<u32>) -> StatusCode {
     StatusCode::OK
 }
 
+/// Three extractors: a rejection by the first, the middle or the last is counted alike.
+#[metered]
+async fn tag_widget(
+    Path(_id): Path<u32>,
+    Query(_page): Query<Page>,
+    Json(_tag): Json<Widget>,
+) -> StatusCode {
+    StatusCode::NO_CONTENT
+}
+
 #[metered]
 async fn list_widgets(Query(_page): Query<Page>) -> StatusCode {
     StatusCode::OK
@@ -251,7 +261,7 @@ pub(crate) fn app() -> Router {
         .nest("/returns", returns)
         .route("/users/{id}", get(get_user))
         .route("/widgets", post(create_widget).get(list_widgets))
-        .route("/widgets/{id}", get(get_widget))
+        .route("/widgets/{id}", get(get_widget).put(tag_widget))
         .route("/upload", post(upload).layer(DefaultBodyLimit::max(16)))
         .route("/type", get(r#type))
         .route("/status/{code}", get(answers_with))
