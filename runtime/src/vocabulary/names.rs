@@ -126,6 +126,7 @@ fn is_identifier(name: &str) -> bool {
 /// assert_eq!(method_label("get"), "OTHER");
 /// assert_eq!(method_label("FOO"), "OTHER");
 /// ```
+#[inline]
 pub fn method_label(method: &str) -> &'static str {
     match method {
         "GET" => "GET",
