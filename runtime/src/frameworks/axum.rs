@@ -7,10 +7,10 @@
 //! method and begins the recording, so that extraction is timed; then it extracts the tuple
 //! ([`Arguments`]) as axum's own `Handler` extracts a handler's arguments, with the router's
 //! state, whatever it is, keeping the response of the first rejection as axum would have sent
-//! it. A single argument is extracted by its own future alone. [`Run`] finishes the recording with the
-//! status of the response. axum boxes every handler's future itself; this adds no allocation of
-//! its own, and the only code compiled per handler is two small `poll`s (the extraction of a
-//! signature is shared by every handler of that signature).
+//! it. A single argument is extracted by its own future alone. [`Run`] finishes the recording
+//! with the status of the response. axum boxes every handler's future itself; this adds no
+//! allocation of its own, and the only code compiled per handler is two small `poll`s (the
+//! extraction of a signature is shared by every handler of that signature).
 
 use std::future::Future;
 use std::marker::PhantomData;
