@@ -80,8 +80,8 @@ impl<'a> Parts<'a> {
 }
 
 impl Parts<'_> {
-    /// The site's type, an empty enum, and its `SiteOf` impl, whose `site()` holds the `static`
-    /// site. It goes beside the item the framework registers, as visible (the item's argument
+    /// The site's type, an empty enum, and its `SiteOf` impl, whose `SITE` constant refers to the
+    /// `static` site. It goes beside the item the framework registers, as visible (the item's argument
     /// type names it) and under the same `cfg`s.
     pub(crate) fn site_type_item(&self, vis: &syn::Visibility) -> TokenStream {
         let Parts {
@@ -105,11 +105,10 @@ impl Parts<'_> {
 
             #(#cfgs)*
             impl #private::SiteOf for #site_type {
-                #[inline]
-                fn site() -> &'static #private::HandlerSite {
+                const SITE: &'static #private::HandlerSite = {
                     #site
                     &__HANDLER_METRICS_SITE
-                }
+                };
             }
         }
     }

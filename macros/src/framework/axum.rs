@@ -15,7 +15,7 @@
 //! ```text
 //! pub enum __HandlerMetricsSite_get_user {}
 //! impl SiteOf for __HandlerMetricsSite_get_user {
-//!     fn site() -> &'static HandlerSite { static SITE: HandlerSite = ...; &SITE }
+//!     const SITE: &'static HandlerSite = { static SITE: HandlerSite = ...; &SITE };
 //! }
 //!
 //! pub fn get_user(

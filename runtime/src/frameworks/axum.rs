@@ -133,11 +133,7 @@ where
         state: &S,
     ) -> impl Future<Output = Result<Self, Response>> + Send {
         Extracting {
-            extraction: Extraction {
-                recording: begin(Site::site(), &request),
-                args: Args::extract(request, state),
-            },
-            arguments: Args::from_extracted,
+            extraction: Extraction::start::<S, M, Args>(Site::SITE, request, state),
             site: PhantomData,
         }
     }
@@ -278,50 +274,70 @@ fn begin(site: &'static HandlerSite, request: &Request) -> Recording {
 }
 
 pin_project! {
-    /// The extraction of [`Metered`] for the handler `Site`: [`Extraction`], the same for every
-    /// handler of a signature, wrapped.
-    struct Extracting<Site, F, C> {
+    /// The extraction of [`Metered`] for the handler `Site`: [`Extraction`] with the site's type
+    /// put on its output. The only part of the extraction compiled per handler, so it does
+    /// nothing else.
+    struct Extracting<Site, E> {
         #[pin]
-        extraction: Extraction<F>,
-        // `Arguments::from_extracted`, a function item: no size, called statically.
-        arguments: C,
+        extraction: E,
         site: PhantomData<fn() -> Site>,
     }
 }
 
-impl<Site, F, C, Extracted, Rejection, Args> Future for Extracting<Site, F, C>
+impl<Site, E, Args> Future for Extracting<Site, E>
 where
-    F: Future<Output = Result<Extracted, Rejection>>,
-    Rejection: IntoResponse,
-    C: Fn(Extracted) -> Args,
+    E: Future<Output = Result<(Recording, Args), Response>>,
 {
     type Output = Result<Metered<Site, Args>, Response>;
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        let (recording, extracted) = ready!(this.extraction.poll(cx))?;
-        Poll::Ready(Ok(Metered {
-            recording,
-            args: (this.arguments)(extracted),
-            site: PhantomData,
-        }))
+        match self.project().extraction.poll(cx) {
+            Poll::Ready(Ok((recording, args))) => Poll::Ready(Ok(Metered {
+                recording,
+                args,
+                site: PhantomData,
+            })),
+            Poll::Ready(Err(response)) => Poll::Ready(Err(response)),
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 
 pin_project! {
-    /// The user's extractors' future, inside the recording.
-    struct Extraction<F> {
+    /// The user's extractors' future, inside the recording: the same for every handler of a
+    /// signature.
+    struct Extraction<F, C> {
         #[pin]
         args: F,
         recording: Recording,
+        // `Arguments::from_extracted`, a function item: no size, called statically.
+        arguments: C,
     }
 }
 
-impl<F, Args, Rejection> Future for Extraction<F>
+impl Extraction<(), ()> {
+    /// Begins the recording of a request to `site` and the extraction of its arguments.
+    #[inline]
+    fn start<'s, S, M, Args: Arguments<S, M>>(
+        site: &'static HandlerSite,
+        request: Request,
+        state: &'s S,
+    ) -> impl Future<Output = Result<(Recording, Args), Response>> + Send + use<'s, S, M, Args>
+    {
+        Extraction {
+            recording: begin(site, &request),
+            args: Args::extract(request, state),
+            arguments: Args::from_extracted,
+        }
+    }
+}
+
+impl<F, C, Extracted, Rejection, Args> Future for Extraction<F, C>
 where
-    F: Future<Output = Result<Args, Rejection>>,
+    F: Future<Output = Result<Extracted, Rejection>>,
     Rejection: IntoResponse,
+    C: Fn(Extracted) -> Args,
 {
     type Output = Result<(Recording, Args), Response>;
 
@@ -330,7 +346,7 @@ where
         let this = self.project();
         let recording = UnwindGuard::new(this.recording);
         Poll::Ready(match ready!(this.args.poll(cx)) {
-            Ok(args) => Ok((recording.take(), args)),
+            Ok(extracted) => Ok((recording.take(), (this.arguments)(extracted))),
             Err(rejection) => {
                 let response = rejection.into_response();
                 recording.finish(response.status().as_u16());

@@ -12,8 +12,9 @@ use crate::vocabulary::objective::Objective;
 /// implementing it next to the handler, so that the framework's extractor, generic over that
 /// type, knows whose request it begins.
 pub trait SiteOf {
-    /// The handler's site.
-    fn site() -> &'static HandlerSite;
+    /// The handler's site: a constant, so that reading it is no call (and no call that could
+    /// unwind) in the code compiled per handler.
+    const SITE: &'static HandlerSite;
 }
 
 /// One annotated handler: its `handler` label, its own labels and buckets from the attribute,
