@@ -121,21 +121,36 @@ where
     H::Output: Responder,
     Args: FromRequest,
 {
+    let (extraction, exchange) = start(site, unextracted);
+    Serve {
+        stage: Stage::Extracting {
+            extraction,
+            handler,
+        },
+        exchange,
+    }
+}
+
+/// The part of [`serve`] that does not depend on the handler: it begins the recording and the
+/// extraction, compiled once per argument types.
+fn start<Args: FromRequest>(
+    site: &'static HandlerSite,
+    unextracted: UnextractedRequest,
+) -> (Extraction<Args>, Exchange) {
     let UnextractedRequest {
         request,
         mut payload,
     } = unextracted;
     let recording = begin(site, &request);
     let future = Args::from_request(&request, &mut payload);
-    Serve {
-        stage: Stage::Extracting {
-            extraction: Extraction { future },
-            handler,
+    (
+        Extraction { future },
+        Exchange {
+            request,
+            _payload: payload,
+            recording,
         },
-        request,
-        payload,
-        recording,
-    }
+    )
 }
 
 /// The recording's start, out of line: the same code for every handler.
@@ -185,11 +200,16 @@ pin_project! {
     {
         #[pin]
         stage: Stage<H, Args>,
-        request: HttpRequest,
-        // Kept until the handler has answered, as actix's own handler service keeps it.
-        payload: Payload,
-        recording: Recording,
+        exchange: Exchange,
     }
+}
+
+/// What [`Serve`] holds whatever the handler: the request, its payload, the recording.
+struct Exchange {
+    request: HttpRequest,
+    // Kept, unread, until the handler has answered, as actix's own handler service keeps it.
+    _payload: Payload,
+    recording: Recording,
 }
 
 pin_project! {
@@ -214,7 +234,7 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<HttpResponse> {
         let mut this = self.project();
-        let recording = UnwindGuard::new(this.recording);
+        let recording = UnwindGuard::new(&mut this.exchange.recording);
         loop {
             match this.stage.as_mut().project() {
                 StageProjection::Extracting {
@@ -229,7 +249,7 @@ where
                 },
                 StageProjection::Running { handler } => {
                     let output = ready!(handler.poll(cx));
-                    return Poll::Ready(respond(recording, output, this.request));
+                    return Poll::Ready(respond(recording, output, &this.exchange.request));
                 }
             }
         }
