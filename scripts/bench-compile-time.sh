@@ -11,11 +11,19 @@
 # itself. It is the cost of any attribute that keeps the user's function intact inside another.
 #
 # Usage: scripts/bench-compile-time.sh [rebuilds per variant, default 5] [actix|axum|both, default both]
+#        scripts/bench-compile-time.sh ir [actix|axum|both]
+#
+# The `ir` form times nothing: it counts the lines of the crate's LLVM IR before optimisation
+# (`--emit=llvm-ir -C no-prepopulate-passes -C codegen-units=1`), which repeat exactly, and prints
+# what each variant adds per handler over the crate without the attribute: the code the compiler
+# is given per handler, the steady counterpart of the timings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
 runs="${1:-5}"
 frameworks="${2:-both}"
+mode=time
+if [ "$runs" = ir ]; then mode=ir; fi
 if [ "$frameworks" = both ]; then frameworks="actix axum"; fi
 
 . scripts/lib/debian.sh
@@ -89,6 +97,27 @@ TOML
         fi
     } >"$dir/src/lib.rs"
 }
+
+if [ "$mode" = ir ]; then
+    echo "LLVM IR before optimisation, lines added per handler over the crate without the attribute; $(rustc --version)"
+    echo
+    printf '| framework | nested | #[metered] |\n|---|---|---|\n'
+    for framework in $frameworks; do
+        dir="$root/target/compile-bench/$framework"
+        export CARGO_TARGET_DIR="$root/target/compile-bench/target"
+        generate "$framework" "$dir"
+        ir_lines() {
+            local file="$CARGO_TARGET_DIR/ir-$framework.ll"
+            touch "$dir/src/lib.rs"
+            cargo rustc -q --release --lib --manifest-path "$dir/Cargo.toml" "$@" -- \
+                --emit=llvm-ir="$file" -C no-prepopulate-passes -C codegen-units=1
+            wc -l <"$file"
+        }
+        plain=$(ir_lines); nested=$(ir_lines --features nested); metered=$(ir_lines --features metered)
+        echo "| $framework | +$(( (nested - plain) / 100 )) | **+$(( (metered - plain) / 100 ))** |"
+    done
+    exit 0
+fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
