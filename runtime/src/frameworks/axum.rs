@@ -133,7 +133,7 @@ where
         state: &S,
     ) -> impl Future<Output = Result<Self, Response>> + Send {
         Extracting {
-            extraction: Extraction::start::<S, M, Args>(Site::SITE, request, state),
+            extraction: extraction::<S, M, Args>(Site::SITE, request, state),
             site: PhantomData,
         }
     }
@@ -316,20 +316,18 @@ pin_project! {
     }
 }
 
-impl Extraction<(), ()> {
-    /// Begins the recording of a request to `site` and the extraction of its arguments.
-    #[inline]
-    fn start<'s, S, M, Args: Arguments<S, M>>(
-        site: &'static HandlerSite,
-        request: Request,
-        state: &'s S,
-    ) -> impl Future<Output = Result<(Recording, Args), Response>> + Send + use<'s, S, M, Args>
-    {
-        Extraction {
-            recording: begin(site, &request),
-            args: Args::extract(request, state),
-            arguments: Args::from_extracted,
-        }
+/// The [`Extraction`] of a request to `site`: the recording begun, the arguments' extraction
+/// started. Not generic over the site, so compiled once per signature.
+#[inline]
+fn extraction<'s, S, M, Args: Arguments<S, M>>(
+    site: &'static HandlerSite,
+    request: Request,
+    state: &'s S,
+) -> impl Future<Output = Result<(Recording, Args), Response>> + Send + use<'s, S, M, Args> {
+    Extraction {
+        recording: begin(site, &request),
+        args: Args::extract(request, state),
+        arguments: Args::from_extracted,
     }
 }
 
