@@ -81,8 +81,8 @@ impl<'a> Parts<'a> {
 
 impl Parts<'_> {
     /// The site's type, an empty enum, and its `SiteOf` impl, whose `SITE` constant refers to the
-    /// `static` site. It goes beside the item the framework registers, as visible (the item's argument
-    /// type names it) and under the same `cfg`s.
+    /// `static` site. It goes beside the item the framework registers, as visible (the item's
+    /// argument type names it) and under the same `cfg`s.
     pub(crate) fn site_type_item(&self, vis: &syn::Visibility) -> TokenStream {
         let Parts {
             private,
