@@ -20,6 +20,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
+# One target directory for every variant and framework: the dependencies are built once.
+export CARGO_TARGET_DIR="$root/target/compile-bench/target"
 runs="${1:-5}"
 frameworks="${2:-both}"
 mode=time
@@ -104,7 +106,6 @@ if [ "$mode" = ir ]; then
     printf '| framework | nested | #[metered] |\n|---|---|---|\n'
     for framework in $frameworks; do
         dir="$root/target/compile-bench/$framework"
-        export CARGO_TARGET_DIR="$root/target/compile-bench/target"
         generate "$framework" "$dir"
         ir_lines() {
             local file="$CARGO_TARGET_DIR/ir-$framework.ll"
@@ -126,7 +127,6 @@ echo
 printf '| framework | variant | build, wall (s) | ratio | build, CPU user+sys (s) | ratio | expanded source (bytes) |\n|---|---|---|---|---|---|---|\n'
 for framework in $frameworks; do
     dir="$root/target/compile-bench/$framework"
-    export CARGO_TARGET_DIR="$root/target/compile-bench/target"
     generate "$framework" "$dir"
     build() { cargo build -q --release --manifest-path "$dir/Cargo.toml" "$@"; }
     build; build --features metered; build --features nested   # warm the dependencies
