@@ -240,19 +240,24 @@ where
                 StageProjection::Extracting {
                     extraction,
                     handler,
-                } => match ready!(extraction.poll(cx)) {
-                    Err(response) => return Poll::Ready(finish(recording, response)),
-                    Ok(args) => {
+                } => match extraction.poll(cx) {
+                    Poll::Ready(Err(response)) => return Poll::Ready(reject(recording, response)),
+                    Poll::Ready(Ok(args)) => {
                         let handler = handler.call(args);
                         this.stage.set(Stage::Running { handler });
                     }
+                    Poll::Pending => break,
                 },
-                StageProjection::Running { handler } => {
-                    let output = ready!(handler.poll(cx));
-                    return Poll::Ready(respond(recording, output, &this.exchange.request));
-                }
+                StageProjection::Running { handler } => match handler.poll(cx) {
+                    Poll::Ready(output) => {
+                        return Poll::Ready(respond(recording, output, &this.exchange.request))
+                    }
+                    Poll::Pending => break,
+                },
             }
         }
+        recording.pending();
+        Poll::Pending
     }
 }
 
@@ -290,12 +295,14 @@ fn respond<Output: Responder>(
     request: &HttpRequest,
 ) -> HttpResponse {
     let response = output.respond_to(request).map_into_boxed_body();
-    finish(recording, response)
+    recording.finish(response.status().as_u16());
+    response
 }
 
-/// `response`, recorded.
-#[inline]
-fn finish(recording: UnwindGuard<'_>, response: HttpResponse) -> HttpResponse {
+/// The response of an extractor's rejection, recorded. Out of line: not generic, so compiled
+/// once in this crate rather than in every handler's `poll`.
+#[inline(never)]
+fn reject(recording: UnwindGuard<'_>, response: HttpResponse) -> HttpResponse {
     recording.finish(response.status().as_u16());
     response
 }

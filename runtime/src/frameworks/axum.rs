@@ -15,7 +15,7 @@
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::task::{ready, Context, Poll};
+use std::task::{Context, Poll};
 
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
@@ -343,12 +343,16 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let recording = UnwindGuard::new(this.recording);
-        Poll::Ready(match ready!(this.args.poll(cx)) {
-            Ok(extracted) => Ok((recording.take(), (this.arguments)(extracted))),
-            Err(rejection) => {
+        Poll::Ready(match this.args.poll(cx) {
+            Poll::Ready(Ok(extracted)) => Ok((recording.take(), (this.arguments)(extracted))),
+            Poll::Ready(Err(rejection)) => {
                 let response = rejection.into_response();
                 recording.finish(response.status().as_u16());
                 Err(response)
+            }
+            Poll::Pending => {
+                recording.pending();
+                return Poll::Pending;
             }
         })
     }
@@ -388,8 +392,13 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
         let this = self.project();
         let recording = UnwindGuard::new(this.recording);
-        let output = ready!(this.handler.poll(cx));
-        Poll::Ready(respond(recording, output))
+        match this.handler.poll(cx) {
+            Poll::Ready(output) => Poll::Ready(respond(recording, output)),
+            Poll::Pending => {
+                recording.pending();
+                Poll::Pending
+            }
+        }
     }
 }
 

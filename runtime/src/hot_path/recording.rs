@@ -143,6 +143,11 @@ impl Recording {
 /// poll unwinds, the recording counts the panic then. (A local of an `async fn` is dropped by the
 /// unwinding itself; a field of a hand-written future would otherwise be dropped only with the
 /// future, after a `catch_unwind` further out, and count a cancellation.)
+///
+/// Every path out of a poll but unwinding consumes the guard: [`finish`](Self::finish),
+/// [`take`](Self::take), or [`pending`](Self::pending). So its `Drop` runs only while unwinding,
+/// and is one call with no test of its own: the frameworks' futures, compiled once per handler,
+/// carry no copy of the panic check.
 pub(crate) struct UnwindGuard<'a>(&'a mut Recording);
 
 #[cfg_attr(
@@ -157,9 +162,14 @@ impl<'a> UnwindGuard<'a> {
     }
 
     /// Finishes the recording with `status`, if it is not finished yet.
-    #[inline]
+    ///
+    /// Out of line, so that the crates of the handlers call it rather than compile the whole
+    /// recording again: it is called from the frameworks' generic futures, which are compiled
+    /// in the crate that uses them.
+    #[inline(never)]
     pub(crate) fn finish(self, status: u16) {
         self.0.record(status, Outcome::from_status(status));
+        std::mem::forget(self);
     }
 
     /// Moves the recording out, leaving a finished one in its place.
@@ -169,15 +179,22 @@ impl<'a> UnwindGuard<'a> {
         allow(dead_code, reason = "used by axum's extraction only")
     )]
     pub(crate) fn take(self) -> Recording {
-        std::mem::replace(self.0, Recording::FINISHED)
+        let recording = std::mem::replace(self.0, Recording::FINISHED);
+        std::mem::forget(self);
+        recording
+    }
+
+    /// Leaves the recording running: the guarded future returned `Pending`.
+    #[inline]
+    pub(crate) fn pending(self) {
+        std::mem::forget(self);
     }
 }
 
 impl Drop for UnwindGuard<'_> {
+    /// Runs only while the guarded poll unwinds (see the type): the recording counts a panic.
     #[inline]
     fn drop(&mut self) {
-        if std::thread::panicking() {
-            self.0.record_unfinished();
-        }
+        self.0.record_unfinished();
     }
 }
