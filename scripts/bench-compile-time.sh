@@ -104,6 +104,7 @@ TOML
 }
 
 if [ "$mode" = ir ]; then
+    command -v nm >/dev/null || install_debian_packages binutils
     echo "Added per handler over the crate without the attribute: LLVM IR lines before optimisation, and bytes of machine code in a release build; $(rustc --version)"
     echo
     printf '| framework | IR, nested | IR, #[metered] | code bytes, nested | code bytes, #[metered] |\n|---|---|---|---|---|\n'
