@@ -145,9 +145,9 @@ impl Recording {
 /// future, after a `catch_unwind` further out, and count a cancellation.)
 ///
 /// Every path out of a poll but unwinding consumes the guard: [`finish`](Self::finish),
-/// [`take`](Self::take), or [`pending`](Self::pending). So its `Drop` runs only while unwinding,
-/// and is one call with no test of its own: the frameworks' futures, compiled once per handler,
-/// carry no copy of the panic check.
+/// [`take`](Self::take), or [`pending`](Self::pending). So its `Drop` runs only while unwinding
+/// and is a single call, without a panic check of its own: the frameworks' futures, compiled once
+/// per handler, carry no copy of that check.
 pub(crate) struct UnwindGuard<'a>(&'a mut Recording);
 
 #[cfg_attr(
