@@ -3,11 +3,14 @@
 //! keeps serving; on both frameworks, on real servers on 127.0.0.1. At scale: 1 000 clients that
 //! close their connection while a slow handler runs, and 200 panics per panicking route (on
 //! axum with and without `CatchPanicLayer`); no lock is poisoned (new series can still be created
-//! and scrapes still work). Also a future dropped directly, without a server.
+//! and scrapes still work). Also a future dropped directly, without a server; and futures that
+//! wait before they answer (a handler on a timer, an extractor waiting for the body), counted as
+//! answered and never as cancelled.
 
 #[macro_use]
 mod support;
 
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
@@ -108,9 +111,58 @@ fn panics_are_each_counted_once_and_nothing_is_poisoned(framework: Framework) {
     assert!(panic_line.ends_with(&format!(" {PANICS}")), "{panic_line}");
 }
 
+/// A request whose future returns `Pending` before it answers is counted once, as answered, and
+/// never as cancelled: when the handler waits on a timer, and when its extractor waits for a
+/// body that arrives 50 ms after the headers.
+fn requests_that_wait_are_counted_once_as_answered(framework: Framework) {
+    const REQUESTS: u64 = 20;
+    let server = framework.serve();
+    let late = testing::handler("late").endpoint(&framework.endpoint("/late"));
+    for _ in 0..REQUESTS {
+        assert_eq!(get(server.addr, &framework.path("/late")), Some(202));
+    }
+    assert_eq!(
+        late.clone()
+            .outcome(Outcome::Success)
+            .status(202)
+            .requests(),
+        REQUESTS
+    );
+    assert_eq!(late.requests(), REQUESTS, "nothing else, no cancellation");
+    assert_eq!(late.in_flight(), 0);
+
+    let upload = testing::handler("upload").endpoint(&framework.endpoint("/upload"));
+    let path = framework.path("/upload");
+    for _ in 0..5 {
+        let mut stream = send(
+            server.addr,
+            &format!(
+                "POST {path} HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\nConnection: close\r\n\r\n"
+            ),
+        )
+        .expect("connect");
+        std::thread::sleep(Duration::from_millis(50));
+        stream.write_all(b"hello").expect("send the body");
+        let mut response = String::new();
+        let _ = stream.read_to_string(&mut response);
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    }
+    assert_eq!(
+        upload
+            .clone()
+            .outcome(Outcome::Success)
+            .status(200)
+            .requests(),
+        5
+    );
+    assert_eq!(upload.requests(), 5, "nothing else, no cancellation");
+    assert_eq!(upload.in_flight(), 0);
+}
+
 both_frameworks!(
     thousand_client_aborts_are_each_counted_once_as_cancelled,
     panics_are_each_counted_once_and_nothing_is_poisoned,
+    requests_that_wait_are_counted_once_as_answered,
 );
 
 /// The handler's future dropped by the framework's own machinery, without a client going away:

@@ -203,6 +203,13 @@ async fn slow_report() -> HttpResponse {
     HttpResponse::Ok().finish()
 }
 
+/// Waits 20 ms on a timer, so that its future returns `Pending` before it answers `202`.
+#[metered]
+async fn late() -> HttpResponse {
+    actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    HttpResponse::Accepted().finish()
+}
+
 /// Like `slow_report`, for the one test that drops its future in process.
 #[metered]
 async fn wait() -> HttpResponse {
@@ -300,6 +307,7 @@ pub(crate) fn app() -> App<
                 .service(web::scope("/shop").route("/pay", web::get().to(pay)))
                 .route("/export", web::get().to(export_report))
                 .route("/slow", web::get().to(slow_report))
+                .route("/late", web::get().to(late))
                 .route("/wait", web::get().to(wait))
                 .route("/divide/{n}", web::get().to(divide))
                 .service(twins()),

@@ -200,6 +200,13 @@ async fn slow_report() -> StatusCode {
     StatusCode::OK
 }
 
+/// Waits 20 ms on a timer, so that its future returns `Pending` before it answers `202`.
+#[metered]
+async fn late() -> StatusCode {
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    StatusCode::ACCEPTED
+}
+
 /// Like `slow_report`, for the one test that drops its future in process.
 #[metered]
 async fn wait() -> StatusCode {
@@ -270,6 +277,7 @@ pub(crate) fn app() -> Router {
         .nest("/shop", Router::new().route("/pay", get(pay)))
         .route("/export", get(export_report))
         .route("/slow", get(slow_report))
+        .route("/late", get(late))
         .route("/wait", get(wait))
         .route("/divide/{n}", get(divide))
         .route(
