@@ -345,11 +345,7 @@ where
         let recording = UnwindGuard::new(this.recording);
         Poll::Ready(match this.args.poll(cx) {
             Poll::Ready(Ok(extracted)) => Ok((recording.take(), (this.arguments)(extracted))),
-            Poll::Ready(Err(rejection)) => {
-                let response = rejection.into_response();
-                recording.finish(response.status().as_u16());
-                Err(response)
-            }
+            Poll::Ready(Err(rejection)) => Err(respond(recording, rejection)),
             Poll::Pending => {
                 recording.pending();
                 return Poll::Pending;
@@ -402,8 +398,8 @@ where
     }
 }
 
-/// The response of the user's handler, recorded. Out of line, so that it is compiled once per
-/// return type rather than once per handler.
+/// The response of the user's handler, or of an extractor's rejection, recorded. Out of line, so
+/// that it is compiled once per type rather than once per handler.
 #[inline(never)]
 fn respond<R: IntoResponse>(recording: UnwindGuard<'_>, output: R) -> Response {
     let response = output.into_response();
