@@ -12,6 +12,7 @@
 #
 # Usage: scripts/bench-compile-time.sh [rebuilds per variant, default 5] [actix|axum|both, default both]
 #        scripts/bench-compile-time.sh ir [actix|axum|both]
+#        scripts/bench-compile-time.sh instructions [actix|axum|both]
 #
 # The `ir` form times nothing: it counts the lines of the crate's LLVM IR before optimisation
 # (`--emit=llvm-ir -C no-prepopulate-passes -C codegen-units=1`), which repeat exactly, and prints
@@ -20,6 +21,13 @@
 # each variant adds per handler in a normal release build (the sizes of the functions in the
 # crate's object files, after optimisation, with the default codegen units), which is what LLVM
 # spends its time making: the unit holding the handlers is the longest job of the build.
+#
+# The `instructions` form counts the instructions the compiler executes to build the crate, each
+# variant once, under valgrind's callgrind (every thread of rustc and LLVM counted; about 50
+# times slower than a build, some 4 to 5 minutes a variant here). The count repeats within a
+# fraction of a percent where the timings on these VMs move by 10 %, so it is the steady form of
+# the timed ratio. Keeps each variant's profile under target/compile-bench/callgrind, to see where
+# the instructions go. Installs Debian's valgrind if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -28,7 +36,7 @@ export CARGO_TARGET_DIR="$root/target/compile-bench/target"
 runs="${1:-5}"
 frameworks="${2:-both}"
 mode=time
-if [ "$runs" = ir ]; then mode=ir; fi
+if [ "$runs" = ir ] || [ "$runs" = instructions ]; then mode="$runs"; fi
 if [ "$frameworks" = both ]; then frameworks="actix axum"; fi
 
 . scripts/lib/debian.sh
@@ -103,14 +111,25 @@ TOML
     } >"$dir/src/lib.rs"
 }
 
+# Sets `dir` to framework $1's crate and writes the crate there.
+prepare() {
+    dir="$root/target/compile-bench/$1"
+    generate "$1" "$dir"
+}
+
+# Builds the crate in `dir`, with cargo's arguments $@ (`--features metered`, say).
+build() { cargo build -q --release --manifest-path "$dir/Cargo.toml" "$@"; }
+
+# Builds the dependencies of every variant, so that a measured build rebuilds the crate alone.
+warm() { build; build --features metered; build --features nested; }
+
 if [ "$mode" = ir ]; then
     command -v nm >/dev/null || install_debian_packages binutils
     echo "Added per handler over the crate without the attribute: LLVM IR lines before optimisation, and bytes of machine code in a release build; $(rustc --version)"
     echo
     printf '| framework | IR, nested | IR, #[metered] | code bytes, nested | code bytes, #[metered] |\n|---|---|---|---|---|\n'
     for framework in $frameworks; do
-        dir="$root/target/compile-bench/$framework"
-        generate "$framework" "$dir"
+        prepare "$framework"
         ir_lines() {
             local file="$CARGO_TARGET_DIR/ir-$framework.ll"
             touch "$dir/src/lib.rs"
@@ -133,16 +152,45 @@ if [ "$mode" = ir ]; then
     exit 0
 fi
 
+if [ "$mode" = instructions ]; then
+    command -v valgrind >/dev/null || install_debian_packages valgrind
+    profiles="$root/target/compile-bench/callgrind"
+    mkdir -p "$profiles"
+    echo "Instructions executed by rustc to build the crate (valgrind --tool=callgrind, all threads); $(rustc --version), $(valgrind --version)"
+    echo "Profiles: $profiles/<framework>-<variant>.out (callgrind_annotate --inclusive=yes)"
+    echo
+    printf '| framework | without the attribute | nested | ratio | **#[metered]** | **ratio** |\n|---|---|---|---|---|---|\n'
+    for framework in $frameworks; do
+        prepare "$framework"
+        warm
+        count="$(mktemp)"
+        # $1: the variant; the rest, cargo's arguments for it.
+        instructions() {
+            local variant="$1"
+            shift
+            touch "$dir/src/lib.rs"
+            RUSTC_WRAPPER="$root/scripts/lib/callgrind-rustc.sh" COUNT_CRATE="hundred_handlers_$framework" \
+                COUNT_OUT="$count" COUNT_PROFILE="$profiles/$framework-$variant.out" build "$@"
+            cat "$count"
+        }
+        plain=$(instructions plain); nested=$(instructions nested --features nested)
+        metered=$(instructions metered --features metered)
+        rm -f "$count"
+        awk -v f="$framework" -v p="$plain" -v n="$nested" -v m="$metered" 'BEGIN {
+            printf "| %s | %.3f G | %.3f G | %.3f | **%.3f G** | **%.3f** |\n", f, p / 1e9, n / 1e9, n / p, m / 1e9, m / p
+        }'
+    done
+    exit 0
+fi
+
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 echo "100 handlers, release, warm dependencies, median of $runs rebuilds, variants alternated; $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(rustc --version)"
 echo
 printf '| framework | variant | build, wall (s) | ratio | build, CPU user+sys (s) | ratio | expanded source (bytes) |\n|---|---|---|---|---|---|---|\n'
 for framework in $frameworks; do
-    dir="$root/target/compile-bench/$framework"
-    generate "$framework" "$dir"
-    build() { cargo build -q --release --manifest-path "$dir/Cargo.toml" "$@"; }
-    build; build --features metered; build --features nested   # warm the dependencies
+    prepare "$framework"
+    warm
     times="$(mktemp)"; cpu="$(mktemp)"
     for _ in $(seq 1 "$runs"); do
         for variant in plain nested metered; do
