@@ -121,15 +121,7 @@ fn requests_that_wait_are_counted_once_as_answered(framework: Framework) {
     for _ in 0..REQUESTS {
         assert_eq!(get(server.addr, &framework.path("/late")), Some(202));
     }
-    assert_eq!(
-        late.clone()
-            .outcome(Outcome::Success)
-            .status(202)
-            .requests(),
-        REQUESTS
-    );
-    assert_eq!(late.requests(), REQUESTS, "nothing else, no cancellation");
-    assert_eq!(late.in_flight(), 0);
+    assert_answered_only(&late, 202, REQUESTS);
 
     let upload = testing::handler("upload").endpoint(&framework.endpoint("/upload"));
     let path = framework.path("/upload");
@@ -147,16 +139,21 @@ fn requests_that_wait_are_counted_once_as_answered(framework: Framework) {
         let _ = stream.read_to_string(&mut response);
         assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     }
+    assert_answered_only(&upload, 200, 5);
+}
+
+/// `q` counted `requests` requests, every one answered with `status`: no cancellation, nothing
+/// else, none left in flight.
+fn assert_answered_only(q: &testing::Query, status: u16, requests: u64) {
     assert_eq!(
-        upload
-            .clone()
+        q.clone()
             .outcome(Outcome::Success)
-            .status(200)
+            .status(status)
             .requests(),
-        5
+        requests
     );
-    assert_eq!(upload.requests(), 5, "nothing else, no cancellation");
-    assert_eq!(upload.in_flight(), 0);
+    assert_eq!(q.requests(), requests, "nothing else, no cancellation");
+    assert_eq!(q.in_flight(), 0);
 }
 
 both_frameworks!(
