@@ -51,6 +51,13 @@ fn every_rejection_is_counted_for_its_handler(framework: Framework) {
             "/widgets/{id}",
             204,
         ),
+        (
+            "move_widget",
+            "PATCH",
+            "/widgets/1?page=1",
+            "/widgets/{id}",
+            204,
+        ),
     ];
     for (handler, method, path, template, status) in accepted {
         let (sent, _) = request_with_headers(

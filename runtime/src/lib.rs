@@ -87,7 +87,7 @@ pub mod __private {
     /// The axum side of the generated handler.
     #[cfg(feature = "axum")]
     pub mod axum {
-        pub use crate::frameworks::axum::{Arguments, Metered, Run, ViaArguments};
+        pub use crate::frameworks::axum::{Arguments, Metered, PartsArguments, Run};
         pub use ::axum::response::{IntoResponse, Response};
         pub use ::core::future::Future;
         pub use ::core::marker::Send;

@@ -8,7 +8,8 @@
 //!
 //! Routes, under the prefix: `GET /returns/<handler>` (one handler per return type, see
 //! [`Framework::returns`]); `GET /users/{id}`; `GET /type` (a raw identifier); `GET /status/{code}` (answers that status); `POST /widgets` (JSON), `GET /widgets/{id}`,
-//! `GET /widgets?page=` and `POST /upload` (16-byte body limit) for rejections; `/any` (every
+//! `GET /widgets?page=`, `PUT /widgets/{id}?page=` (JSON), `PATCH /widgets/{id}?page=` and
+//! `POST /upload` (16-byte body limit) for rejections; `/any` (every
 //! method); a wildcard under `/files/`; `GET /shop/pay` (nested); `GET /export` (every attribute
 //! argument); `GET /slow` and `GET /wait` (sleep 60 s); `GET /divide/{n}` (panics on 0); `POST /twin/metered`
 //! and `POST /twin/plain`, `GET /twin/metered_error` and `GET /twin/plain_error` (one body with
@@ -257,6 +258,30 @@ pub(crate) const REJECTIONS: &[Rejection] = &[
         body: r#"{"size":3}"#,
         actix: 400,
         axum: 422,
+    },
+    // The same by the first and the second of two extractors that both read the request's parts
+    // (on axum, extracted from the parts without the request: `PartsArguments`).
+    Rejection {
+        what: "a path segment that does not parse, first of two parts extractors",
+        handler: "move_widget",
+        method: "PATCH",
+        path: "/widgets/not-a-number?page=1",
+        template: "/widgets/{id}",
+        content_type: None,
+        body: "",
+        actix: 404,
+        axum: 400,
+    },
+    Rejection {
+        what: "a missing query field, second of two parts extractors",
+        handler: "move_widget",
+        method: "PATCH",
+        path: "/widgets/1?size=3",
+        template: "/widgets/{id}",
+        content_type: None,
+        body: "",
+        actix: 400,
+        axum: 400,
     },
     Rejection {
         what: "a body over the limit",

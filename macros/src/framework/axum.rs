@@ -44,8 +44,8 @@ use crate::parts::{respan, return_span, Parts};
 
 pub(super) const FACTS: Facts = Facts {
     name: "axum",
-    // axum's `Handler` impls take 16 arguments (its `all_the_tuples!`), as does the runtime's
-    // `Arguments`, which extracts them.
+    // axum's `Handler` impls take 16 arguments (its `all_the_tuples!`), as do the runtime's
+    // `Arguments` and `PartsArguments`, which extract them.
     max_args: 16,
     group_args: "group some into a tuple extractor or a struct implementing `FromRequestParts`",
     // axum routes with `Router::route`; it has no routing attributes.

@@ -4,13 +4,16 @@
 //! The generated function is an ordinary axum handler, registered as the user's was, with one
 //! argument: [`Metered`], the handler's site and the user's arguments as a tuple. Extracting it
 //! reads the route template ([`MatchedPath`], set by the router, nest prefixes included) and the
-//! method and begins the recording, so that extraction is timed; then it extracts the tuple
-//! ([`Arguments`]) as axum's own `Handler` extracts a handler's arguments, with the router's
-//! state, whatever it is, keeping the response of the first rejection as axum would have sent
-//! it. A single argument is extracted by its own future alone. [`Run`] finishes the recording
-//! with the status of the response. axum boxes every handler's future itself; this adds no
-//! allocation of its own, and the only code compiled per handler is two small `poll`s (the
-//! extraction of a signature is shared by every handler of that signature).
+//! method and begins the recording, so that extraction is timed; then it extracts the tuple as
+//! axum's own `Handler` extracts a handler's arguments, with the router's state, whatever it is,
+//! keeping the response of the first rejection as axum would have sent it: from the request's
+//! parts when every argument is a parts extractor ([`PartsArguments`]: `Metered` is then a
+//! `FromRequestParts` itself, so the request is not moved into our futures), else from the
+//! request ([`Arguments`], the body going to the last). A single argument is extracted by its
+//! own future alone. [`Run`] finishes the recording with the status of the response. axum boxes
+//! every handler's future itself; this adds no allocation of its own, and the only code compiled
+//! per handler is two small `poll`s (the extraction of a signature is shared by every handler of
+//! that signature).
 
 use std::future::Future;
 use std::marker::PhantomData;
@@ -20,7 +23,8 @@ use std::task::{Context, Poll};
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
 use axum::http::header::{HeaderMap, HeaderValue, ACCEPT, ACCEPT_ENCODING};
-use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::http::{Extensions, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -95,7 +99,8 @@ async fn expose(headers: HeaderMap) -> Response {
 
 /// The one argument of a `#[metered]` axum handler: the recording of the request to the handler
 /// `Site`, begun before the user's extractors run, and the user's arguments `Args`, a tuple
-/// extracted with the router's state as axum extracts a handler's ([`Arguments`]).
+/// extracted with the router's state as axum extracts a handler's ([`PartsArguments`] or
+/// [`Arguments`]).
 ///
 /// When an extractor rejects the request, the recording is finished with the status of the
 /// rejection's response, and that response is the rejection of `Metered`: axum sends it as it
@@ -114,16 +119,39 @@ impl<Site, Args> Metered<Site, Args> {
     }
 }
 
-/// The marker of [`Metered`]'s extraction through its arguments' [`Arguments<S, M>`]: a type of
-/// ours, so that the impl cannot overlap axum's own `FromRequest<S, ViaParts>` for every
-/// `FromRequestParts` (which a downstream crate could implement for `Metered`).
-pub struct ViaArguments<M>(PhantomData<fn() -> M>);
-
-impl<S, M, Site, Args> FromRequest<S, ViaArguments<M>> for Metered<Site, Args>
+/// Arguments that are all extracted from the request's parts (a path, a query, the state,
+/// headers, none at all): `Metered` is then extracted from the parts too, as axum extracts such
+/// an argument, without moving the request into futures of ours.
+impl<S, Site, Args> FromRequestParts<S> for Metered<Site, Args>
 where
     S: Send + Sync,
     Site: SiteOf,
-    Args: Arguments<S, M>,
+    Args: PartsArguments<S>,
+{
+    type Rejection = Response;
+
+    #[inline]
+    fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> impl Future<Output = Result<Self, Response>> + Send {
+        Extracting {
+            extraction: parts_extraction::<S, Args>(Site::SITE, parts, state),
+            site: PhantomData,
+        }
+    }
+}
+
+/// Arguments of which the last takes the request's body (`Json`, `String`, `Request`...).
+///
+/// Its marker is axum's default one, which a body extractor implements and a parts extractor
+/// does not: with the [`FromRequestParts`] impl above, exactly one of the two applies to a
+/// signature, so axum's `Handler` impls find `Metered`'s without ambiguity.
+impl<S, Site, Args> FromRequest<S> for Metered<Site, Args>
+where
+    S: Send + Sync,
+    Site: SiteOf,
+    Args: Arguments<S>,
 {
     type Rejection = Response;
 
@@ -133,17 +161,18 @@ where
         state: &S,
     ) -> impl Future<Output = Result<Self, Response>> + Send {
         Extracting {
-            extraction: extraction::<S, M, Args>(Site::SITE, request, state),
+            extraction: extraction::<S, Args>(Site::SITE, request, state),
             site: PhantomData,
         }
     }
 }
 
-/// The arguments of a `#[metered]` axum handler, as a tuple: extracted as axum's own `Handler`
-/// extracts a handler's arguments (every one but the last with `FromRequestParts`, the last
-/// with `FromRequest`), and, for the common single argument, by that argument's own future
-/// alone, without a second future around it or a second move of the request.
-pub trait Arguments<S, M>: Sized {
+/// The arguments of a `#[metered]` axum handler whose last argument takes the body, as a
+/// tuple: extracted as axum's own `Handler` extracts a handler's arguments (every one but the
+/// last with `FromRequestParts`, the last with `FromRequest`), and, for a single argument, by
+/// that argument's own future alone, without a second future around it or a second move of the
+/// request.
+pub trait Arguments<S>: Sized {
     /// What the extraction's future gives: the tuple, or its single element.
     #[doc(hidden)]
     type Extracted;
@@ -163,12 +192,35 @@ pub trait Arguments<S, M>: Sized {
     fn from_extracted(extracted: Self::Extracted) -> Self;
 }
 
-impl<S> Arguments<S, ()> for () {
+/// The arguments of a `#[metered]` axum handler that are all extracted from the request's
+/// parts, as a tuple (none, or up to 16), each with `FromRequestParts` as axum's own `Handler`
+/// extracts them; a single argument by its own future alone.
+pub trait PartsArguments<S>: Sized {
+    /// What the extraction's future gives: the tuple, or its single element.
+    #[doc(hidden)]
+    type Extracted;
+    /// The response of a rejection.
+    #[doc(hidden)]
+    type Rejection: IntoResponse;
+
+    /// Extracts the arguments from `parts`.
+    #[doc(hidden)]
+    fn extract(
+        parts: &mut Parts,
+        state: &S,
+    ) -> impl Future<Output = Result<Self::Extracted, Self::Rejection>> + Send;
+
+    /// The tuple, from what the extraction gave.
+    #[doc(hidden)]
+    fn from_extracted(extracted: Self::Extracted) -> Self;
+}
+
+impl<S> PartsArguments<S> for () {
     type Extracted = ();
     type Rejection = std::convert::Infallible;
 
     #[inline]
-    fn extract(_: Request, _: &S) -> impl Future<Output = Result<(), Self::Rejection>> + Send {
+    fn extract(_: &mut Parts, _: &S) -> impl Future<Output = Result<(), Self::Rejection>> + Send {
         std::future::ready(Ok(()))
     }
 
@@ -178,9 +230,30 @@ impl<S> Arguments<S, ()> for () {
     }
 }
 
-impl<S, M, T1> Arguments<S, M> for (T1,)
+impl<S, T1> PartsArguments<S> for (T1,)
 where
-    T1: FromRequest<S, M>,
+    T1: FromRequestParts<S>,
+{
+    type Extracted = T1;
+    type Rejection = T1::Rejection;
+
+    #[inline]
+    fn extract(
+        parts: &mut Parts,
+        state: &S,
+    ) -> impl Future<Output = Result<T1, T1::Rejection>> + Send {
+        T1::from_request_parts(parts, state)
+    }
+
+    #[inline]
+    fn from_extracted(extracted: T1) -> Self {
+        (extracted,)
+    }
+}
+
+impl<S, T1> Arguments<S> for (T1,)
+where
+    T1: FromRequest<S>,
 {
     type Extracted = T1;
     type Rejection = T1::Rejection;
@@ -199,14 +272,15 @@ where
     }
 }
 
-/// `Arguments` for tuples of 2 to 16, as axum's `Handler` impls extract them.
+/// `Arguments` and `PartsArguments` for tuples of 2 to 16, as axum's `Handler` impls extract
+/// them.
 macro_rules! arguments {
     ($($parts:ident),+ ; $last:ident) => {
-        impl<S, M, $($parts,)+ $last> Arguments<S, M> for ($($parts,)+ $last,)
+        impl<S, $($parts,)+ $last> Arguments<S> for ($($parts,)+ $last,)
         where
             S: Send + Sync,
             $($parts: FromRequestParts<S> + Send,)+
-            $last: FromRequest<S, M>,
+            $last: FromRequest<S>,
         {
             type Extracted = Self;
             type Rejection = Response;
@@ -225,6 +299,39 @@ macro_rules! arguments {
                     )+
                     let request = Request::from_parts(parts, body);
                     let $last = $last::from_request(request, state)
+                        .await
+                        .map_err(IntoResponse::into_response)?;
+                    Ok(($($parts,)+ $last,))
+                }
+            }
+
+            #[inline]
+            fn from_extracted(extracted: Self) -> Self {
+                extracted
+            }
+        }
+
+        impl<S, $($parts,)+ $last> PartsArguments<S> for ($($parts,)+ $last,)
+        where
+            S: Send + Sync,
+            $($parts: FromRequestParts<S> + Send,)+
+            $last: FromRequestParts<S>,
+        {
+            type Extracted = Self;
+            type Rejection = Response;
+
+            #[allow(non_snake_case)]
+            fn extract(
+                parts: &mut Parts,
+                state: &S,
+            ) -> impl Future<Output = Result<Self, Response>> + Send {
+                async move {
+                    $(
+                        let $parts = $parts::from_request_parts(parts, state)
+                            .await
+                            .map_err(IntoResponse::into_response)?;
+                    )+
+                    let $last = $last::from_request_parts(parts, state)
                         .await
                         .map_err(IntoResponse::into_response)?;
                     Ok(($($parts,)+ $last,))
@@ -255,22 +362,23 @@ arguments!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13; T14);
 arguments!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14; T15);
 arguments!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15; T16);
 
-/// The recording's start, out of line: the same code for every handler.
+/// The recording's start, out of line: the same code for every handler. Given the request's
+/// head (`Request` and `Parts` both have it), whichever of the two the extraction has.
 #[inline(never)]
-fn begin(site: &'static HandlerSite, request: &Request) -> Recording {
-    let endpoint = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(MatchedPath::as_str);
+fn begin(
+    site: &'static HandlerSite,
+    extensions: &Extensions,
+    method: &Method,
+    uri: &Uri,
+) -> Recording {
+    let endpoint = extensions.get::<MatchedPath>().map(MatchedPath::as_str);
     // A server sees the scheme only in an absolute-form target; axum does not know whether its
     // listener is TLS, so anything else is `http`.
     let scheme = || {
-        request
-            .uri()
-            .scheme_str()
+        uri.scheme_str()
             .map_or(Scheme::Http, Scheme::from_str_lossy)
     };
-    Metrics::global().begin_reading_scheme(site, endpoint, request.method().as_str(), scheme)
+    Metrics::global().begin_reading_scheme(site, endpoint, method.as_str(), scheme)
 }
 
 pin_project! {
@@ -319,14 +427,28 @@ pin_project! {
 /// The [`Extraction`] of a request to `site`: the recording begun, the arguments' extraction
 /// started. Not generic over the site, so compiled once per signature.
 #[inline]
-fn extraction<'s, S, M, Args: Arguments<S, M>>(
+fn extraction<'s, S, Args: Arguments<S>>(
     site: &'static HandlerSite,
     request: Request,
     state: &'s S,
-) -> impl Future<Output = Result<(Recording, Args), Response>> + Send + use<'s, S, M, Args> {
+) -> impl Future<Output = Result<(Recording, Args), Response>> + Send + use<'s, S, Args> {
     Extraction {
-        recording: begin(site, &request),
+        recording: begin(site, request.extensions(), request.method(), request.uri()),
         args: Args::extract(request, state),
+        arguments: Args::from_extracted,
+    }
+}
+
+/// The same for arguments all extracted from the request's `parts`, which it borrows.
+#[inline]
+fn parts_extraction<'p, 's, S, Args: PartsArguments<S>>(
+    site: &'static HandlerSite,
+    parts: &'p mut Parts,
+    state: &'s S,
+) -> impl Future<Output = Result<(Recording, Args), Response>> + Send + use<'p, 's, S, Args> {
+    Extraction {
+        recording: begin(site, &parts.extensions, &parts.method, &parts.uri),
+        args: Args::extract(parts, state),
         arguments: Args::from_extracted,
     }
 }

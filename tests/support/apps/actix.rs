@@ -151,6 +151,12 @@ async fn tag_widget(
     HttpResponse::NoContent().finish()
 }
 
+/// Two extractors of the request's parts.
+#[metered]
+async fn move_widget(_id: web::Path<u32>, _page: web::Query<Page>) -> HttpResponse {
+    HttpResponse::NoContent().finish()
+}
+
 #[metered]
 async fn list_widgets(_page: web::Query<Page>) -> HttpResponse {
     HttpResponse::Ok().finish()
@@ -295,6 +301,7 @@ pub(crate) fn app() -> App<
                 .route("/widgets", web::get().to(list_widgets))
                 .route("/widgets/{id}", web::get().to(get_widget))
                 .route("/widgets/{id}", web::put().to(tag_widget))
+                .route("/widgets/{id}", web::patch().to(move_widget))
                 .service(
                     web::resource("/upload")
                         .app_data(web::PayloadConfig::new(16))

@@ -149,6 +149,12 @@ async fn tag_widget(
     StatusCode::NO_CONTENT
 }
 
+/// Two extractors of the request's parts.
+#[metered]
+async fn move_widget(Path(_id): Path<u32>, Query(_page): Query<Page>) -> StatusCode {
+    StatusCode::NO_CONTENT
+}
+
 #[metered]
 async fn list_widgets(Query(_page): Query<Page>) -> StatusCode {
     StatusCode::OK
@@ -268,7 +274,10 @@ pub(crate) fn app() -> Router {
         .nest("/returns", returns)
         .route("/users/{id}", get(get_user))
         .route("/widgets", post(create_widget).get(list_widgets))
-        .route("/widgets/{id}", get(get_widget).put(tag_widget))
+        .route(
+            "/widgets/{id}",
+            get(get_widget).put(tag_widget).patch(move_widget),
+        )
         .route("/upload", post(upload).layer(DefaultBodyLimit::max(16)))
         .route("/type", get(r#type))
         .route("/status/{code}", get(answers_with))

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use axum::body::Bytes;
+use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Extension, Form, FromRef, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
@@ -66,6 +67,22 @@ struct Page { page: u32 }
 #[metered] async fn custom(Tenant(t): Tenant, Upper(u): Upper) -> String { format!("{t}{u}") }
 #[metered] async fn mixed(State(_s): State<AppState>, Path(_id): Path<u32>, h: HeaderMap, Query(_p): Query<Page>, Json(_b): Json<serde_json::Value>) -> String { h.len().to_string() }
 
+// Optional and fallible extractors: `Option` and `Result` implement both `FromRequestParts`
+// and `FromRequest`, so whether `Metered` is extracted from the parts or from the request
+// follows from the type inside.
+#[metered] async fn optional_path(id: Option<Path<u32>>) -> String { format!("{:?}", id.map(|Path(id)| id)) }
+#[metered] async fn optional_json(body: Option<Json<serde_json::Value>>) -> String { format!("{}", body.is_some()) }
+#[metered] async fn fallible_path(id: Result<Path<u32>, PathRejection>) -> String { format!("{}", id.is_ok()) }
+#[metered] async fn fallible_json(body: Result<Json<serde_json::Value>, JsonRejection>) -> String { format!("{}", body.is_ok()) }
+#[metered] async fn parts_only(State(_s): State<AppState>, Path(_id): Path<u32>, h: HeaderMap, Query(_p): Query<Page>) -> String { h.len().to_string() }
+
+#[metered]
+async fn sixteen_parts(
+    _a: HeaderMap, _b: HeaderMap, _c: HeaderMap, _d: HeaderMap, _e: HeaderMap, _f: HeaderMap,
+    _g: HeaderMap, _h: HeaderMap, _i: HeaderMap, _j: HeaderMap, _k: HeaderMap, _l: HeaderMap,
+    _m: HeaderMap, _n: HeaderMap, _o: HeaderMap, _p: HeaderMap,
+) {}
+
 #[metered]
 async fn sixteen(
     _a: HeaderMap, _b: HeaderMap, _c: HeaderMap, _d: HeaderMap, _e: HeaderMap, _f: HeaderMap,
@@ -94,6 +111,10 @@ fn main() {
         .route("/custom", post(custom))
         .route("/mixed/{id}", post(mixed))
         .route("/sixteen", post(sixteen))
+        .route("/optional/{id}", get(optional_path).post(optional_json))
+        .route("/fallible/{id}", get(fallible_path).post(fallible_json))
+        .route("/parts/{id}", get(parts_only))
+        .route("/sixteen_parts", get(sixteen_parts))
         .route("/layered", get(none).layer(tower_http::catch_panic::CatchPanicLayer::new()))
         .route_layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(5)))
         .nest("/nested", Router::new().route("/path/{id}", get(path)))
