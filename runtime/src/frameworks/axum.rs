@@ -419,7 +419,8 @@ pin_project! {
         #[pin]
         args: F,
         recording: Recording,
-        // `Arguments::from_extracted`, a function item: no size, called statically.
+        // `Arguments::from_extracted` or `PartsArguments::from_extracted`, a function item: no
+        // size, called statically.
         arguments: C,
     }
 }
