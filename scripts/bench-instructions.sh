@@ -27,17 +27,18 @@ per_request() {
 
 echo "valgrind --tool=callgrind, instructions in $n requests / $n, after warm-up; $(valgrind --version)"
 echo
-echo "| framework | routes | bare handler | \`#[metered]\` | \`#[metered]\` adds | \`HttpRequest\` + \`match_pattern()\` alone adds |"
-echo "|---|---|---|---|---|---|"
+echo "| framework | routes | bare handler | \`#[metered]\` | \`#[metered]\` adds | the same by hand adds | \`HttpRequest\` + \`match_pattern()\` alone adds |"
+echo "|---|---|---|---|---|---|---|"
 for framework in actix axum; do
     for routes in 4 13 53 203; do
         bare="$(per_request "$framework-bare-$routes")"
         metered="$(per_request "$framework-metered-$routes")"
+        by_hand="$(per_request "$framework-byhand-$routes")"
         if [ "$framework" = actix ]; then
             pattern="$(( $(per_request "$framework-pattern-$routes") - bare ))"
         else
             pattern="— (none needed: \`MatchedPath\`)"
         fi
-        echo "| $framework | $routes | $bare | $metered | **$((metered - bare))** | $pattern |"
+        echo "| $framework | $routes | $bare | $metered | **$((metered - bare))** | $((by_hand - bare)) | $pattern |"
     done
 done
