@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use handler_metrics::HandlerSite;
-use prometheus::{Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts};
+use prometheus::{
+    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+};
 
 const LABELS: [&str; 5] = ["/users/{id}", "GET", "200", "get_user", "success"];
 
@@ -44,7 +46,8 @@ fn naive() -> Naive {
     Naive {
         in_flight: IntGaugeVec::new(Opts::new("bench_in_flight", "h"), &names[..3]).unwrap(),
         requests: IntCounterVec::new(Opts::new("bench_requests_total", "h"), &names).unwrap(),
-        duration: HistogramVec::new(HistogramOpts::new("bench_duration_seconds", "h"), &names).unwrap(),
+        duration: HistogramVec::new(HistogramOpts::new("bench_duration_seconds", "h"), &names)
+            .unwrap(),
     }
 }
 

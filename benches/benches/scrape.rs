@@ -15,7 +15,9 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use handler_metrics::HandlerSite;
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+};
 
 /// Statuses per handler.
 const STATUSES: usize = 10;
@@ -24,7 +26,11 @@ fn scrape(c: &mut Criterion) {
     let registry = Registry::new();
     let names = ["endpoint", "method", "status", "handler", "outcome"];
     let requests = IntCounterVec::new(Opts::new("http_requests_total", "h"), &names).unwrap();
-    let duration = HistogramVec::new(HistogramOpts::new("http_requests_duration_seconds", "h"), &names).unwrap();
+    let duration = HistogramVec::new(
+        HistogramOpts::new("http_requests_duration_seconds", "h"),
+        &names,
+    )
+    .unwrap();
     registry.register(Box::new(requests.clone())).unwrap();
     registry.register(Box::new(duration.clone())).unwrap();
 
@@ -42,10 +48,18 @@ fn scrape(c: &mut Criterion) {
             for s in 0..STATUSES {
                 let status = 200 + s as u16;
                 let status_text = status.to_string();
-                let labels = [endpoint.as_str(), "GET", status_text.as_str(), site.name(), "success"];
+                let labels = [
+                    endpoint.as_str(),
+                    "GET",
+                    status_text.as_str(),
+                    site.name(),
+                    "success",
+                ];
                 requests.with_label_values(&labels).inc();
                 duration.with_label_values(&labels).observe(0.042);
-                handler_metrics::Metrics::global().begin(site, Some(&endpoint), "GET").finish(status);
+                handler_metrics::Metrics::global()
+                    .begin(site, Some(&endpoint), "GET")
+                    .finish(status);
             }
         }
         handlers = series / STATUSES;
@@ -57,11 +71,15 @@ fn scrape(c: &mut Criterion) {
         group.bench_function("prometheus_gather_text_encoder", |b| {
             b.iter(|| {
                 let mut buffer = Vec::with_capacity(128 * 1024);
-                TextEncoder::new().encode(&registry.gather(), &mut buffer).unwrap();
+                TextEncoder::new()
+                    .encode(&registry.gather(), &mut buffer)
+                    .unwrap();
                 black_box(buffer)
             })
         });
-        group.bench_function("metered", |b| b.iter(|| black_box(metrics.encode_text().unwrap())));
+        group.bench_function("metered", |b| {
+            b.iter(|| black_box(metrics.encode_text().unwrap()))
+        });
         group.bench_function("metered_openmetrics", |b| {
             b.iter(|| black_box(metrics.encode_openmetrics().unwrap()))
         });

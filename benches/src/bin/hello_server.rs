@@ -49,7 +49,9 @@ fn serve_axum(mode: &str, port: u16, workers: usize) -> std::io::Result<()> {
             let app = match mode {
                 "axum-plain" => axum::Router::new().route("/hello", get(axum_plain_hello)),
                 "axum-metered" => {
-                    handler_metrics::Config::new().install().map_err(std::io::Error::other)?;
+                    handler_metrics::Config::new()
+                        .install()
+                        .map_err(std::io::Error::other)?;
                     axum::Router::new()
                         .route("/hello", get(axum_metered_hello))
                         .merge(handler_metrics::axum::metrics())
@@ -70,7 +72,9 @@ fn serve_axum(mode: &str, port: u16, workers: usize) -> std::io::Result<()> {
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let usage = || std::io::Error::other("usage: hello_server <plain|metered|actix-web-prom|match-pattern|axum-plain|axum-metered|axum-prometheus> <port> [workers]");
+    let usage = || {
+        std::io::Error::other("usage: hello_server <plain|metered|actix-web-prom|match-pattern|axum-plain|axum-metered|axum-prometheus> <port> [workers]")
+    };
     let mode = args.get(1).ok_or_else(usage)?.clone();
     let port: u16 = args.get(2).and_then(|p| p.parse().ok()).ok_or_else(usage)?;
     let workers: usize = args.get(3).and_then(|w| w.parse().ok()).unwrap_or(1);
@@ -95,7 +99,9 @@ fn main() -> std::io::Result<()> {
                     .await
             }
             "metered" => {
-                handler_metrics::Config::new().install().map_err(std::io::Error::other)?;
+                handler_metrics::Config::new()
+                    .install()
+                    .map_err(std::io::Error::other)?;
                 HttpServer::new(|| {
                     App::new()
                         .service(metered_hello)

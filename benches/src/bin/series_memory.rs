@@ -30,7 +30,9 @@ fn bytes_recorded(site: &'static HandlerSite, threads: usize, status: u16) -> is
                     std::hint::spin_loop();
                 }
                 let region = Region::new(GLOBAL);
-                Metrics::global().begin(site, Some("/items/{id}"), "GET").finish(status);
+                Metrics::global()
+                    .begin(site, Some("/items/{id}"), "GET")
+                    .finish(status);
                 total.fetch_add(net(region.change()), Ordering::Relaxed);
                 turn.store(index + 1, Ordering::Release);
                 // Stay alive until every thread has recorded, as a server's workers do.
@@ -59,7 +61,9 @@ fn scrape_bytes() -> isize {
 }
 
 fn main() {
-    handler_metrics::Config::new().install().expect("the defaults install");
+    handler_metrics::Config::new()
+        .install()
+        .expect("the defaults install");
     // Warm up everything global (the registry, the clock, thread-local state) once.
     let warm: &'static HandlerSite = Box::leak(Box::new(HandlerSite::new("warm", &[], &[])));
     bytes_recorded(warm, 2, 200);

@@ -183,7 +183,9 @@ fn counted_requests(stack: &Stack, requests: u32) {
 /// Attaches a sampled trace as the current OpenTelemetry context until the guard drops.
 #[cfg(feature = "opentelemetry")]
 fn traced() -> opentelemetry::ContextGuard {
-    use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState};
+    use opentelemetry::trace::{
+        SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState,
+    };
     let span = SpanContext::new(
         TraceId::from_bytes([7; 16]),
         SpanId::from_bytes([9; 8]),
@@ -191,7 +193,9 @@ fn traced() -> opentelemetry::ContextGuard {
         true,
         TraceState::default(),
     );
-    opentelemetry::Context::new().with_remote_span_context(span).attach()
+    opentelemetry::Context::new()
+        .with_remote_span_context(span)
+        .attach()
 }
 
 #[cfg(not(feature = "opentelemetry"))]
@@ -212,7 +216,10 @@ fn main() {
 
     if args.first().map(String::as_str) == Some("one") {
         let spec = args.get(1).expect("<framework>-<variant>-<routes>");
-        let requests: u32 = args.get(2).and_then(|n| n.parse().ok()).expect("<requests>");
+        let requests: u32 = args
+            .get(2)
+            .and_then(|n| n.parse().ok())
+            .expect("<requests>");
         let mut parts = spec.splitn(3, '-');
         let (framework, variant, routes) = (
             parts.next().expect("framework"),
