@@ -283,10 +283,9 @@ fn main() {
                     added[i].push(this_round[i] - this_round[0]);
                 }
             }
-            let pattern = if variants.len() > 3 {
-                format!("{:.0}", median(added[3].clone()))
-            } else {
-                "— (none needed: `MatchedPath`)".to_owned()
+            let pattern = match variants.iter().position(|v| *v == "pattern") {
+                Some(i) => format!("{:.0}", median(added[i].clone())),
+                None => "— (none needed: `MatchedPath`)".to_owned(),
             };
             println!(
                 "| {framework} | {routes} | {:.0} | {:.0} | **{:.0}** | {:.0} | {pattern} |",
