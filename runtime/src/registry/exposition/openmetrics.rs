@@ -6,6 +6,11 @@
 //! sample with it (a counter registered without the suffix is exposed as `<name>_total`, as every
 //! OpenMetrics encoder does); a family whose name ends in a base unit gets `# UNIT`; untyped
 //! families are `unknown`; timestamps are in seconds; `# HELP` text escapes `"` too.
+//!
+//! The families are read in `prometheus`'s `protobuf` model of `prometheus::proto` (a singular
+//! message field is a `MessageField`, read through `Deref`), the one model this crate is ever
+//! compiled against: `runtime/Cargo.toml` turns the feature on whatever the user's own
+//! `prometheus` dependency enables, and says why.
 
 use std::fmt::Write as _;
 
@@ -52,18 +57,17 @@ fn write_family(family: &MetricFamily, out: &mut String) {
         let labels = metric.get_label();
         match kind {
             MetricType::COUNTER => {
-                let value = metric.get_counter().get_value();
+                let value = metric.get_counter().value();
                 sample(out, family_name, "_total", labels, None, value, metric);
             }
             MetricType::GAUGE => {
-                let value = metric.get_gauge().get_value();
+                let value = metric.get_gauge().value();
                 sample(out, family_name, "", labels, None, value, metric);
             }
             MetricType::UNTYPED => {
-                // Deprecated in the `prometheus` crate, which never makes untyped families; a
-                // custom collector still can.
-                #[allow(deprecated)]
-                let value = metric.get_untyped().get_value();
+                // The `prometheus` crate never makes untyped families; a custom collector still
+                // can.
+                let value = metric.untyped.value();
                 sample(out, family_name, "", labels, None, value, metric);
             }
             MetricType::HISTOGRAM => {
@@ -84,7 +88,7 @@ fn write_family(family: &MetricFamily, out: &mut String) {
                         metric,
                     );
                 }
-                let count = histogram.get_sample_count() as f64;
+                let count = histogram.sample_count() as f64;
                 if !infinity_seen {
                     sample(
                         out,
@@ -97,7 +101,7 @@ fn write_family(family: &MetricFamily, out: &mut String) {
                     );
                 }
                 sample(out, name, "_count", labels, None, count, metric);
-                let sum = histogram.get_sample_sum();
+                let sum = histogram.sample_sum();
                 sample(out, name, "_sum", labels, None, sum, metric);
             }
             MetricType::SUMMARY => {
