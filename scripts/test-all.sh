@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace on a fresh machine: unit, integration (real actix servers on
-# 127.0.0.1), trybuild UI cases, the quickstart example end to end, the real-Prometheus tests, and
-# doc tests.
+# 127.0.0.1), trybuild UI cases, the quickstart example end to end, the real-Prometheus tests, doc
+# tests, and the crate as users get it: user crates outside the workspace resolved afresh from
+# crates.io, every feature combination under clippy, the packaged crates, the dependency floors.
 #
-# Setup: a Rust toolchain, plus Prometheus and promtool from Debian's `prometheus` package,
+# Setup: the stable Rust toolchain and the nightly one (for `-Z direct-minimal-versions` only), plus Prometheus and promtool from Debian's `prometheus` package,
 # installed here when missing (as root, or through sudo), and the Python Prometheus client
 # (`prometheus_client` from PyPI, whose OpenMetrics parser checks our output), installed with pip
 # for the current user's python3 when missing.
@@ -27,6 +28,13 @@ if ! python3 -c 'import prometheus_client.openmetrics.parser' 2>/dev/null; then
             'prometheus_client==0.26.0'
 fi
 python3 -c 'import importlib.metadata as m; print("prometheus_client", m.version("prometheus_client"))'
+
+# The crate as users get it: every feature combination (ours with `prometheus`'s) passes clippy,
+# the packaged crates build from their `.crate` files, and the declared dependency floors build.
+# The user crates outside the workspace are built and scraped by `tests/user_crates.rs` below.
+./scripts/check-features.sh
+./scripts/check-package.sh
+./scripts/check-minimal-versions.sh
 
 # Keep trybuild's expectations authoritative: never let a stray TRYBUILD=overwrite rewrite them.
 unset TRYBUILD
