@@ -1,7 +1,8 @@
 //! One module per web framework, siblings behind their features. Each only translates its
 //! request and response into the neutral calls: [`Metrics::begin`](crate::Metrics::begin) with
 //! the route template and method, [`Recording::finish`](crate::Recording::finish) with the
-//! status; and serves the exposition from [`Metrics::encode_text`](crate::Metrics::encode_text).
+//! status; and serves the exposition from [`Metrics::scrape`](crate::Metrics::scrape), in the
+//! format and encoding the scraper's headers ask for.
 
 #[cfg(feature = "actix")]
 pub(crate) mod actix;

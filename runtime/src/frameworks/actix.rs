@@ -15,8 +15,11 @@ use crate::hot_path::site::HandlerSite;
 use crate::registry::metrics::Metrics;
 use crate::vocabulary::naming::Scheme;
 
-/// The exposition route at `GET /metrics`: everything in the configured registry, in the text
-/// format. Add it to the `App` with `.service(...)`.
+/// The exposition route at `GET /metrics`: everything in the configured registry, in the format
+/// the scraper's `Accept` header asks for (OpenMetrics 1.0, with exemplars under the
+/// `opentelemetry` feature, or the classic text format, as in the example without one), gzipped
+/// when its `Accept-Encoding` allows; the answer of [`Metrics::scrape`](crate::Metrics::scrape).
+/// Add it to the `App` with `.service(...)`.
 ///
 /// It is a plain [`Resource`], so it can be guarded like any other (see [`metrics_at`]) or served
 /// by a separate `HttpServer` on an internal listener. The route itself is not metered.

@@ -35,8 +35,11 @@ use crate::hot_path::site::{HandlerSite, SiteOf};
 use crate::registry::metrics::Metrics;
 use crate::vocabulary::naming::Scheme;
 
-/// The exposition route at `GET /metrics`: everything in the configured registry, in the text
-/// format. A `Router<S>` for any state `S`, so it merges into any application router.
+/// The exposition route at `GET /metrics`: everything in the configured registry, in the format
+/// the scraper's `Accept` header asks for (OpenMetrics 1.0, with exemplars under the
+/// `opentelemetry` feature, or the classic text format), gzipped when its `Accept-Encoding`
+/// allows; the answer of [`Metrics::scrape`](crate::Metrics::scrape). A `Router<S>` for any
+/// state `S`, so it merges into any application router.
 ///
 /// It is an ordinary router: put it behind an authentication layer with `route_layer`, or serve
 /// it from a second listener on an internal address. The route itself is not metered.

@@ -36,7 +36,7 @@ pub(crate) struct RouteSeries {
     statuses: AppendOnly<StatusSeries>,
     /// Labels of the in-flight gauge, sorted by name.
     pub(crate) in_flight_labels: Vec<(String, String)>,
-    /// The same, rendered for the text format by the exposition at its first scrape.
+    /// The same, rendered for the exposition (the same text in both formats) at its first scrape.
     pub(crate) in_flight_label_text: OnceLock<String>,
     /// The histogram buckets every status series of this route shares.
     buckets: Buckets,
@@ -72,7 +72,8 @@ pub(crate) struct StatusSeries {
     /// Slots `0..=bounds.len()`: observations per bucket (the last is `+Inf`), not cumulative;
     /// slot `bounds.len() + 1`: the sum of the observations in nanoseconds.
     histogram: Sharded,
-    /// The labels rendered for the text format by the exposition at its first scrape.
+    /// The labels rendered for the exposition (the same text in both formats) at its first
+    /// scrape.
     pub(crate) label_text: OnceLock<String>,
     /// When the series was created (at zero, just before its first request was counted), in
     /// seconds since the Unix epoch: OpenMetrics' `_created`.

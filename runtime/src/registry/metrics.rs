@@ -2,7 +2,7 @@
 //!
 //! Everything here runs once (installation) or per scrape, except [`Metrics::begin`], the one
 //! call into the per-request code of [`hot_path`](crate::hot_path). Registration is in
-//! [`collector`], the text format in [`exposition`].
+//! [`collector`], the exposition formats and their negotiation in [`exposition`].
 
 use std::sync::{Arc, OnceLock};
 
@@ -223,8 +223,10 @@ impl Metrics {
     }
 
     /// Gathers the registry (the families of this crate and everything else registered there)
-    /// and encodes it in the text format, to serve with
-    /// [`CONTENT_TYPE`](crate::CONTENT_TYPE).
+    /// and encodes it in the classic text format, to serve with
+    /// [`CONTENT_TYPE`](crate::CONTENT_TYPE). It carries no exemplars (only OpenMetrics does:
+    /// [`encode_openmetrics`](Metrics::encode_openmetrics)); to answer a scrape in the format it
+    /// asks for, use [`scrape`](Metrics::scrape).
     ///
     /// # Errors
     ///
