@@ -18,6 +18,9 @@
 //! and the process collector's families (present exactly where `process` is on); the classic
 //! text passes `promtool check metrics`. The user's counter is written the same, to the byte,
 //! in every variant. All variants share one target directory, `target/user-crates`.
+//!
+//! Every `[dependencies]` snippet of the README is one of these manifests' (the published
+//! `handler-metrics = "0.1"` as a path), so what the README tells users to write is what is built.
 
 mod support;
 
@@ -40,40 +43,90 @@ struct Variant {
     process: bool,
 }
 
-#[test]
-fn actix_with_prometheus_at_its_defaults() {
-    check(&Variant {
+/// The variants, in the order of the table above.
+const VARIANTS: [Variant; 4] = [
+    Variant {
         folder: "actix-prometheus-defaults",
         handlers: &[("actix", "get_user")],
         process: false,
-    });
+    },
+    Variant {
+        folder: "axum-prometheus-process",
+        handlers: &[("axum", "get_user_axum")],
+        process: true,
+    },
+    Variant {
+        folder: "both-prometheus-no-defaults",
+        handlers: &[("actix", "get_user"), ("axum", "get_user_axum")],
+        process: false,
+    },
+    Variant {
+        folder: "runtime-alone-prometheus-process",
+        handlers: &[("runtime", "get_user_by_hand")],
+        process: true,
+    },
+];
+
+#[test]
+fn actix_with_prometheus_at_its_defaults() {
+    check(&VARIANTS[0]);
 }
 
 #[test]
 fn axum_with_prometheus_defaults_and_the_process_collector() {
-    check(&Variant {
-        folder: "axum-prometheus-process",
-        handlers: &[("axum", "get_user_axum")],
-        process: true,
-    });
+    check(&VARIANTS[1]);
 }
 
 #[test]
 fn both_frameworks_with_prometheus_without_default_features() {
-    check(&Variant {
-        folder: "both-prometheus-no-defaults",
-        handlers: &[("actix", "get_user"), ("axum", "get_user_axum")],
-        process: false,
-    });
+    check(&VARIANTS[2]);
 }
 
 #[test]
 fn the_runtime_alone_with_the_process_collector() {
-    check(&Variant {
-        folder: "runtime-alone-prometheus-process",
-        handlers: &[("runtime", "get_user_by_hand")],
-        process: true,
-    });
+    check(&VARIANTS[3]);
+}
+
+#[test]
+fn every_dependency_snippet_of_the_readme_is_in_a_tested_user_crate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let manifests: Vec<String> = VARIANTS
+        .iter()
+        .map(|variant| {
+            let path = root.join("tests/user-crates").join(variant.folder);
+            std::fs::read_to_string(path.join("Cargo.toml")).expect("a manifest")
+        })
+        .collect();
+    let snippets: Vec<&str> = readme
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .filter(|block| block.starts_with("[dependencies]\n"))
+        .collect();
+    assert!(
+        snippets.len() >= 3,
+        "the README's dependency snippets: {snippets:?}"
+    );
+    for snippet in snippets {
+        // The published facade, as the user crates depend on it: by path.
+        let as_built = snippet
+            .replace(
+                r#"handler-metrics = "0.1""#,
+                r#"handler-metrics = { path = "../../.." }"#,
+            )
+            .replace(r#"version = "0.1", "#, r#"path = "../../..", "#);
+        let lines: Vec<&str> = as_built.lines().skip(1).collect();
+        let built = manifests.iter().any(|manifest| {
+            lines
+                .iter()
+                .all(|line| manifest.lines().any(|have| have == *line))
+        });
+        assert!(
+            built,
+            "no user crate in tests/user-crates has every line of this README snippet:\n{snippet}"
+        );
+    }
 }
 
 fn check(variant: &Variant) {
