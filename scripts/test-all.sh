@@ -32,9 +32,12 @@ python3 -c 'import importlib.metadata as m; print("prometheus_client", m.version
 # The crate as users get it: every feature combination (ours with `prometheus`'s) passes clippy,
 # the packaged crates build from their `.crate` files, and the declared dependency floors build.
 # The user crates outside the workspace are built and scraped by `tests/user_crates.rs` below.
-./scripts/check-features.sh
-./scripts/check-package.sh
-./scripts/check-minimal-versions.sh
+# Each says how long it took, to keep CI's time in view.
+for check in check-features check-package check-minimal-versions; do
+    started=$SECONDS
+    "./scripts/${check}.sh"
+    echo "test-all: ${check} took $((SECONDS - started)) s"
+done
 
 # Keep trybuild's expectations authoritative: never let a stray TRYBUILD=overwrite rewrite them.
 unset TRYBUILD
