@@ -252,7 +252,8 @@ fn build(folder: &str) -> PathBuf {
         !stderr.contains("warning"),
         "{folder} builds with warnings:\n{stderr}"
     );
-    // Reported, not asserted: CI's time, with the other variants' builds waiting on this one.
+    // Reported, not asserted: CI's time. It includes waiting for the other variants' builds,
+    // which hold the shared target directory's lock.
     println!(
         "{folder}: resolved and built in {:.1} s",
         started.elapsed().as_secs_f64()
