@@ -2,7 +2,7 @@
 # The three published crates, packaged as `cargo publish` would upload them, build from their
 # `.crate` files with every feature: Cargo unpacks each into `target/package/` and builds it
 # there against the others' packaged files (not the workspace's sources), as a user downloads
-# them. Also shows what the facade ships: its library and README, no tests or scripts.
+# them. Also shows what the facade ships: its library, README and changelog, no tests or scripts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -4,8 +4,9 @@
 # tests, and the crate as users get it: user crates outside the workspace resolved afresh from
 # crates.io, every feature combination under clippy, the packaged crates, the dependency floors.
 #
-# Setup: the stable Rust toolchain and the nightly one (for `-Z direct-minimal-versions` only), plus Prometheus and promtool from Debian's `prometheus` package,
-# installed here when missing (as root, or through sudo), and the Python Prometheus client
+# Setup: the stable Rust toolchain and the nightly one (for `-Z direct-minimal-versions` only),
+# access to crates.io, plus Prometheus and promtool from Debian's `prometheus` package, installed
+# here when missing (as root, or through sudo), and the Python Prometheus client
 # (`prometheus_client` from PyPI, whose OpenMetrics parser checks our output), installed with pip
 # for the current user's python3 when missing.
 set -euo pipefail
