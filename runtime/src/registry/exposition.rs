@@ -4,15 +4,15 @@
 //! - [`negotiation`]: which format and encoding a request asks for;
 //! - [`families`]: our own families, written straight from the series in either format;
 //! - [`openmetrics`]: everything else in the registry (the user's `prometheus` metrics) in
-//!   OpenMetrics; the classic format of those is the `prometheus` crate's `TextEncoder`.
+//!   OpenMetrics; [`classic`]: the same in the classic format, the `prometheus` crate's
+//!   `TextEncoder` but for the untyped families it cannot write.
 
+mod classic;
 mod families;
 mod negotiation;
 mod openmetrics;
 
 use std::io::Write as _;
-
-use prometheus::TextEncoder;
 
 use crate::registry::collector::gather_others;
 use crate::registry::state::Shared;
@@ -205,7 +205,7 @@ pub(crate) fn encode(shared: &Shared, format: Format) -> Result<String, Expositi
     let mut text = String::with_capacity(64 * 1024);
     match format {
         Format::Text => {
-            TextEncoder::new().encode_utf8(&others, &mut text)?;
+            classic::write_families(&others, &mut text)?;
             families::write(shared, Format::Text, &mut text);
         }
         Format::OpenMetrics => {
