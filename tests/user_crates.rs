@@ -12,12 +12,12 @@
 //!
 //! A `prometheus = "0.14"` beside `handler-metrics` once failed to compile, because its default
 //! `protobuf` feature swapped the `prometheus::proto` model under the runtime; no test inside the
-//! workspace could see it. Each test here builds one variant (warnings from our crates fail it),
-//! starts it, sends its metered handler a request, scrapes `/metrics` in both formats, parses
-//! both with the Python Prometheus client's parsers and checks our family, the user's counter,
-//! and the process collector's families (present exactly where `process` is on); the classic
-//! text passes `promtool check metrics`. The user's counter is written the same, to the byte,
-//! in every variant. All variants share one target directory, `target/user-crates`.
+//! workspace could see it. Each test here builds one variant (a warning in the user's crate
+//! fails it), starts it, sends its metered handler a request, scrapes `/metrics` in both formats,
+//! parses both with the Python Prometheus client's parsers and checks our family, the user's
+//! counter, and the process collector's families (present exactly where `process` is on); the
+//! classic text passes `promtool check metrics`. The user's counter is written the same, to the
+//! byte, in every variant. All variants share one target directory, `target/user-crates`.
 //!
 //! Every `[dependencies]` snippet of the README is one of these manifests' (the published
 //! `handler-metrics = "0.1"` as a path), so what the README tells users to write is what is built.
@@ -228,7 +228,11 @@ fn body(answer: Option<(u16, String)>) -> String {
 }
 
 /// Builds the user crate in `tests/user-crates/<folder>` as its user would, resolved afresh,
-/// and returns its binary. Fails on a build error and on any warning in the build.
+/// and returns its binary. Fails on a build error and on any warning in the user's crate
+/// (`#[metered]`'s expansion included). Warnings in our own crates are printed, not failed on: a
+/// user never sees them (Cargo caps the lints of registry dependencies), and the workspace's
+/// clippy fails on them at its locked versions; here they come from whatever versions were
+/// released since, which is worth a look but not a failed change.
 fn build(folder: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let manifest_dir = root.join("tests/user-crates").join(folder);
@@ -238,7 +242,13 @@ fn build(folder: &str) -> PathBuf {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let started = std::time::Instant::now();
     let output = Command::new(cargo)
-        .args(["build", "--quiet", "--manifest-path"])
+        .args([
+            "build",
+            "--quiet",
+            "--message-format",
+            "short",
+            "--manifest-path",
+        ])
         .arg(manifest_dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", &target)
         .output()
@@ -248,10 +258,19 @@ fn build(folder: &str) -> PathBuf {
         output.status.success(),
         "{folder} does not build:\n{stderr}"
     );
+    // `--message-format short`: one line a warning, `<path>:<line>:<column>: warning: ...`, the
+    // path absolute for our crates (path dependencies) and relative for the user's.
+    let (ours, users): (Vec<&str>, Vec<&str>) = stderr
+        .lines()
+        .filter(|line| line.contains(": warning: "))
+        .partition(|line| line.starts_with(&*root.to_string_lossy()));
     assert!(
-        !stderr.contains("warning"),
-        "{folder} builds with warnings:\n{stderr}"
+        users.is_empty(),
+        "{folder} builds with warnings in the user's crate:\n{stderr}"
     );
+    for warning in ours {
+        println!("{folder}: a warning in our crates under today's dependencies: {warning}");
+    }
     // Reported, not asserted: CI's time. It includes waiting for the other variants' builds,
     // which hold the shared target directory's lock.
     println!(
