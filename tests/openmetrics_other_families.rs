@@ -19,7 +19,7 @@ use prometheus::proto::{
 use prometheus::Registry;
 use support::python_parser::parse;
 
-/// A collector that returns one family of each kind, with fixed values.
+/// A collector that returns [`every_kind`].
 struct EveryKind {
     desc: Vec<Desc>,
 }
@@ -48,60 +48,65 @@ impl Collector for EveryKind {
     }
 
     fn collect(&self) -> Vec<MetricFamily> {
-        let mut counter = Counter::default();
-        counter.set_value(7.0);
-        let mut jobs = metric("a");
-        jobs.set_counter(counter.clone());
-        // Registered without `_total`: OpenMetrics names its sample `retries_total`.
-        let mut retries = metric("b");
-        retries.set_counter(counter);
-        retries.set_timestamp_ms(1_700_000_000_250);
-
-        let mut gauge = Gauge::default();
-        gauge.set_value(-2.5);
-        let mut depth = metric("c");
-        depth.set_gauge(gauge);
-
-        let mut untyped = Untyped::default();
-        untyped.set_value(42.0);
-        let mut legacy = metric("d");
-        legacy.untyped = Some(untyped).into();
-
-        let quantiles = [(0.5, 0.125), (0.99, 0.75)].map(|(q, v)| {
-            let mut quantile = Quantile::default();
-            quantile.set_quantile(q);
-            quantile.set_value(v);
-            quantile
-        });
-        let mut summary = Summary::default();
-        summary.set_quantile(quantiles.to_vec());
-        summary.set_sample_count(12);
-        summary.set_sample_sum(3.5);
-        let mut wait = metric("e");
-        wait.set_summary(summary);
-
-        let buckets = [(0.1, 2), (1.0, 5)].map(|(le, count)| {
-            let mut bucket = Bucket::default();
-            bucket.set_upper_bound(le);
-            bucket.set_cumulative_count(count);
-            bucket
-        });
-        let mut histogram = Histogram::default();
-        histogram.set_bucket(buckets.to_vec());
-        histogram.set_sample_count(6);
-        histogram.set_sample_sum(4.25);
-        let mut size = metric("f");
-        size.set_histogram(histogram);
-
-        vec![
-            family("jobs_total", MetricType::COUNTER, jobs),
-            family("retries", MetricType::COUNTER, retries),
-            family("depth", MetricType::GAUGE, depth),
-            family("legacy", MetricType::UNTYPED, legacy),
-            family("wait_seconds", MetricType::SUMMARY, wait),
-            family("size_bytes", MetricType::HISTOGRAM, size),
-        ]
+        every_kind()
     }
+}
+
+/// One family of each kind, with fixed values.
+fn every_kind() -> Vec<MetricFamily> {
+    let mut counter = Counter::default();
+    counter.set_value(7.0);
+    let mut jobs = metric("a");
+    jobs.set_counter(counter.clone());
+    // Registered without `_total`: OpenMetrics names its sample `retries_total`.
+    let mut retries = metric("b");
+    retries.set_counter(counter);
+    retries.set_timestamp_ms(1_700_000_000_250);
+
+    let mut gauge = Gauge::default();
+    gauge.set_value(-2.5);
+    let mut depth = metric("c");
+    depth.set_gauge(gauge);
+
+    let mut untyped = Untyped::default();
+    untyped.set_value(42.0);
+    let mut legacy = metric("d");
+    legacy.untyped = Some(untyped).into();
+
+    let quantiles = [(0.5, 0.125), (0.99, 0.75)].map(|(q, v)| {
+        let mut quantile = Quantile::default();
+        quantile.set_quantile(q);
+        quantile.set_value(v);
+        quantile
+    });
+    let mut summary = Summary::default();
+    summary.set_quantile(quantiles.to_vec());
+    summary.set_sample_count(12);
+    summary.set_sample_sum(3.5);
+    let mut wait = metric("e");
+    wait.set_summary(summary);
+
+    let buckets = [(0.1, 2), (1.0, 5)].map(|(le, count)| {
+        let mut bucket = Bucket::default();
+        bucket.set_upper_bound(le);
+        bucket.set_cumulative_count(count);
+        bucket
+    });
+    let mut histogram = Histogram::default();
+    histogram.set_bucket(buckets.to_vec());
+    histogram.set_sample_count(6);
+    histogram.set_sample_sum(4.25);
+    let mut size = metric("f");
+    size.set_histogram(histogram);
+
+    vec![
+        family("jobs_total", MetricType::COUNTER, jobs),
+        family("retries", MetricType::COUNTER, retries),
+        family("depth", MetricType::GAUGE, depth),
+        family("legacy", MetricType::UNTYPED, legacy),
+        family("wait_seconds", MetricType::SUMMARY, wait),
+        family("size_bytes", MetricType::HISTOGRAM, size),
+    ]
 }
 
 /// (family as the parsers name it, sample, value, timestamp) of every sample in `parsed`,
@@ -133,24 +138,13 @@ fn samples(parsed: &support::python_parser::Parsed) -> Vec<(String, String, Stri
 
 #[test]
 fn every_kind_of_family_says_the_same_in_openmetrics_as_in_the_classic_format() {
-    let desc = [
-        "jobs_total",
-        "retries",
-        "depth",
-        "legacy",
-        "wait_seconds",
-        "size_bytes",
-    ]
-    .map(|name| {
-        Desc::new(
-            name.to_owned(),
-            format!("The {name} family."),
-            vec![],
-            Default::default(),
-        )
-        .expect("a valid desc")
-    })
-    .to_vec();
+    let desc = every_kind()
+        .iter()
+        .map(|family| {
+            let (name, help) = (family.name().to_owned(), family.help().to_owned());
+            Desc::new(name, help, vec![], Default::default()).expect("a valid desc")
+        })
+        .collect();
     let registry = Registry::new();
     registry
         .register(Box::new(EveryKind { desc }))
