@@ -4,8 +4,8 @@
 //!
 //! Each folder beside this one is a variant of the same user crate, with other dependencies
 //! (`prometheus` features, frameworks); `tests/user_crates.rs` builds each outside the workspace,
-//! without its `Cargo.lock`, starts it and scrapes it. The variant's own features say what its
-//! manifest enables (`actix`, `axum`, `process`); with neither framework it is the runtime alone,
+//! without its `Cargo.lock`, starts it and scrapes it. The variant's own features say which
+//! frameworks its manifest enables (`actix`, `axum`); with neither it is the runtime alone,
 //! recording through `Metrics::begin` and serving `Metrics::scrape` from a plain TCP listener.
 //!
 //! It listens on 127.0.0.1 (one port a framework), prints `listening <name> <address>` for each,

@@ -5,7 +5,7 @@
 //! must never panic: such a family is written by the same encoder as a gauge, whose samples look
 //! exactly as untyped ones do, with its `# TYPE` line saying `untyped`.
 
-use prometheus::proto::{MetricFamily, MetricType};
+use prometheus::proto::{Gauge, MetricFamily, MetricType};
 use prometheus::TextEncoder;
 
 /// Appends `families` to `out` in the classic text format.
@@ -22,7 +22,7 @@ pub(super) fn write_families(
         let mut as_gauge = family.clone();
         as_gauge.set_field_type(MetricType::GAUGE);
         for metric in as_gauge.mut_metric() {
-            let mut gauge = prometheus::proto::Gauge::default();
+            let mut gauge = Gauge::default();
             gauge.set_value(metric.untyped.value());
             metric.set_gauge(gauge);
         }
