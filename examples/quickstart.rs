@@ -1,4 +1,5 @@
-//! A small REST API with every handler metered and `/metrics` mounted.
+//! A small REST API with every handler metered, `/metrics` mounted, and the companion
+//! middleware wrapped last, so that every request is counted once, even those no handler sees.
 //!
 //! ```sh
 //! cargo run --example quickstart            # serves on 127.0.0.1:8080 (PORT overrides)
@@ -9,6 +10,7 @@
 //! curl -s localhost:8080/reports/daily
 //! curl -s localhost:8080/reports/archive    # 503 from the error type
 //! curl -s 'localhost:8080/slow?ms=300'
+//! curl -s localhost:8080/wp-login.php       # 404 from no handler: handler="unmetered", endpoint="unmatched"
 //! curl -s localhost:8080/metrics
 //! curl -s localhost:8080/metrics -H 'accept: application/openmetrics-text'   # OpenMetrics 1.0
 //! ```
@@ -190,6 +192,9 @@ async fn serve() -> std::io::Result<()> {
             .route("/health", web::get().to(health))
             .service(handler_metrics::actix::metrics())
             .wrap(actix_web::middleware::from_fn(traced))
+            // Last, so it runs first: every request counted once, with the status the client
+            // got, including those no `#[metered]` handler serves.
+            .wrap(handler_metrics::actix::middleware())
     })
     .bind(("127.0.0.1", port))?;
     for addr in server.addrs() {

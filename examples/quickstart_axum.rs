@@ -1,5 +1,5 @@
 //! The quickstart's users/items API on axum 0.8: the same routes, handlers and metrics as
-//! `quickstart.rs`, every handler metered and `/metrics` merged in.
+//! `quickstart.rs`, every handler metered, `/metrics` merged in, and the companion layer last.
 //!
 //! ```sh
 //! cargo run --example quickstart_axum      # serves on 127.0.0.1:8080 (PORT overrides)
@@ -135,6 +135,9 @@ fn app(db: Db) -> Router {
         .with_state(db)
         .merge(handler_metrics::axum::metrics())
         .layer(axum::middleware::from_fn(traced))
+        // Last, so it wraps everything: every request counted once, with the status the client
+        // got, including those no `#[metered]` handler serves.
+        .layer(handler_metrics::axum::layer())
 }
 
 /// With the `opentelemetry` feature, serves each request inside its span, so that the metrics

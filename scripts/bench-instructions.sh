@@ -42,3 +42,29 @@ for framework in actix axum; do
         echo "| $framework | $routes | $bare | $metered | **$((metered - bare))** | $((by_hand - bare)) | $pattern |"
     done
 done
+
+# The companion layer (`handler_metrics::axum::layer()` with `Router::layer`,
+# `handler_metrics::actix::middleware()` with `App::wrap`) against the bare handler of the same app;
+# what any layer costs there (a layer that only forwards: axum's `Router::layer` clones each route's
+# boxed service and boxes its future once more per request); on axum, the companion layer wrapped
+# around the whole `Router` instead; and the peers' middleware counted the same way in the same
+# run: actix-web-prom's (actix-web) and axum-prometheus's layer (axum), each at its defaults.
+echo
+echo "| framework | routes | bare handler | \`#[metered]\` adds | a forwarding layer adds | layer + \`#[metered]\` adds | layer, unmetered handler adds | layer around the whole \`Router\`, unmetered, adds | peer adds (actix-web-prom / axum-prometheus) |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for framework in actix axum; do
+    for routes in 4 13 53 203; do
+        bare="$(per_request "$framework-bare-$routes")"
+        metered="$(per_request "$framework-metered-$routes")"
+        forward="$(per_request "$framework-forward-$routes")"
+        layered="$(per_request "$framework-layered-$routes")"
+        layer_bare="$(per_request "$framework-layerbare-$routes")"
+        if [ "$framework" = axum ]; then
+            outer="$(( $(per_request "$framework-outer-$routes") - bare ))"
+        else
+            outer="—"
+        fi
+        peer="$(per_request "$framework-peer-$routes")"
+        echo "| $framework | $routes | $bare | $((metered - bare)) | $((forward - bare)) | **$((layered - bare))** | **$((layer_bare - bare))** | $outer | $((peer - bare)) |"
+    done
+done

@@ -38,18 +38,21 @@ pub use handler_metrics_runtime::{
     method_label, Config, ConfigError, ExpositionError, FamilyNames, Format, HandlerSite, Metrics,
     Naming, Objective, Outcome, Recording, RuleOptions, Scheme, Scrape, CONTENT_TYPE,
     DEFAULT_BUCKETS, IN_FLIGHT_LABELS, OPENMETRICS_CONTENT_TYPE, OTHER_METHOD, REQUEST_LABELS,
-    RESERVED_LABELS, UNMATCHED_ENDPOINT,
+    RESERVED_LABELS, UNMATCHED_ENDPOINT, UNMETERED_HANDLER,
 };
 
-/// actix-web 4 (feature `actix`, on by default): the `#[metered]` attribute and the `/metrics`
-/// route.
+/// actix-web 4 (feature `actix`, on by default): the `#[metered]` attribute, the `/metrics`
+/// route, and the companion [`middleware()`](actix::middleware) that counts every request once.
 #[cfg(feature = "actix")]
 pub mod actix {
     pub use handler_metrics_macros::metered;
-    pub use handler_metrics_runtime::actix::{metrics, metrics_at};
+    pub use handler_metrics_runtime::actix::{
+        metrics, metrics_at, middleware, MeteredBody, Middleware, MiddlewareService, ResponseFuture,
+    };
 }
 
-/// axum 0.8 (feature `axum`): the `#[metered]` attribute and the `/metrics` router.
+/// axum 0.8 (feature `axum`): the `#[metered]` attribute, the `/metrics` router, and the
+/// companion [`layer()`](axum::layer) that counts every request once.
 ///
 /// # Examples
 ///
@@ -64,13 +67,16 @@ pub mod actix {
 ///
 /// let app: Router = Router::new()
 ///     .route("/users/{id}", get(get_user))
-///     .merge(handler_metrics::axum::metrics());
+///     .merge(handler_metrics::axum::metrics())
+///     .layer(handler_metrics::axum::layer());
 /// # let _ = app;
 /// ```
 #[cfg(feature = "axum")]
 pub mod axum {
     pub use handler_metrics_macros::metered_axum as metered;
-    pub use handler_metrics_runtime::axum::{metrics, metrics_at};
+    pub use handler_metrics_runtime::axum::{
+        layer, metrics, metrics_at, MeteredBody, MetricsLayer, MetricsService, ResponseFuture,
+    };
 }
 
 /// What the code `#[metered]` generates refers to, by absolute path. Not public API.

@@ -1,8 +1,12 @@
 //! Hostile traffic cannot grow the series without bound: after 10 000 requests to each quickstart
 //! example (actix-web and axum) with random paths, random and invalid methods, garbage bodies and
 //! random headers, every label value comes from the application (route templates, handler
-//! names, the route's method, the status) and none from the requests. Traffic goes to 127.0.0.1 only; the count is fixed and
-//! the random source is seeded, so a failure reproduces.
+//! names, the route's method, the status) and none from the requests. The examples wrap the
+//! companion layer around everything, so the requests no handler serves are counted too, under
+//! `handler="unmetered"`: their endpoint is one of the application's templates or `unmatched`,
+//! their method a standard one or `OTHER`, so they too stay within a bound set by the application,
+//! not the traffic. Traffic goes to 127.0.0.1 only; the count is fixed and the random source is
+//! seeded, so a failure reproduces.
 
 #[macro_use]
 mod support;
@@ -12,6 +16,7 @@ use std::io::Read;
 use std::net::SocketAddr;
 use std::thread;
 
+use handler_metrics::{OTHER_METHOD, UNMATCHED_ENDPOINT, UNMETERED_HANDLER};
 use support::{parse_exposition, send, ExampleServer, Framework, Rng};
 
 const REQUESTS: usize = 10_000;
@@ -29,6 +34,21 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("get_report", "/reports/{kind}", "GET"),
     ("slow", "/slow", "GET"),
     ("health", "/health", "GET"),
+];
+
+/// The methods a label may name: the standard ones, and `OTHER` for any other.
+const METHODS: &[&str] = &[
+    "GET",
+    "HEAD",
+    "POST",
+    "PUT",
+    "DELETE",
+    "CONNECT",
+    "OPTIONS",
+    "TRACE",
+    "PATCH",
+    "QUERY",
+    OTHER_METHOD,
 ];
 
 const TOKEN: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -130,8 +150,19 @@ fn random_paths_methods_bodies_and_headers_mint_no_series(framework: Framework) 
                 .insert(s.label("status"));
             acc
         });
-    // handlers × the one method each is registered with × statuses it produced, + in-flight.
-    let bound: usize = statuses.values().map(BTreeSet::len).sum::<usize>()
+    // handlers × the one method each is registered with × statuses it produced; the unmetered
+    // requests: (templates + `unmatched`) × methods × statuses they produced; + in-flight.
+    let templates: BTreeSet<&str> = ROUTES.iter().map(|r| r.1).collect();
+    let bound: usize = statuses
+        .iter()
+        .map(|(handler, statuses)| {
+            if *handler == UNMETERED_HANDLER {
+                (templates.len() + 1) * METHODS.len() * statuses.len()
+            } else {
+                statuses.len()
+            }
+        })
+        .sum::<usize>()
         + after
             .iter()
             .filter(|s| s.name == "http_requests_in_flight")
@@ -149,12 +180,21 @@ fn random_paths_methods_bodies_and_headers_mint_no_series(framework: Framework) 
 
     for sample in after.iter().filter(|s| s.name.starts_with("http_requests")) {
         let handler = sample.label("handler");
-        let route = ROUTES
-            .iter()
-            .find(|(h, ..)| *h == handler)
-            .unwrap_or_else(|| panic!("unknown handler label in {sample:?}"));
-        assert_eq!(sample.label("endpoint"), route.1, "{sample:?}");
-        assert_eq!(sample.label("method"), route.2, "{sample:?}");
+        if handler == UNMETERED_HANDLER {
+            let endpoint = sample.label("endpoint");
+            assert!(
+                endpoint == UNMATCHED_ENDPOINT || templates.contains(endpoint),
+                "{sample:?}"
+            );
+            assert!(METHODS.contains(&sample.label("method")), "{sample:?}");
+        } else {
+            let route = ROUTES
+                .iter()
+                .find(|(h, ..)| *h == handler)
+                .unwrap_or_else(|| panic!("unknown handler label in {sample:?}"));
+            assert_eq!(sample.label("endpoint"), route.1, "{sample:?}");
+            assert_eq!(sample.label("method"), route.2, "{sample:?}");
+        }
         if sample.name != "http_requests_in_flight" {
             let status = sample.label("status");
             assert!(
@@ -169,6 +209,10 @@ fn random_paths_methods_bodies_and_headers_mint_no_series(framework: Framework) 
             );
         }
     }
+    assert!(
+        statuses.contains_key(UNMETERED_HANDLER),
+        "the layer counted the requests no handler served"
+    );
     assert!(
         series_after <= bound,
         "{series_after} series exceed the bound {bound}"

@@ -1,7 +1,8 @@
 //! Under load nothing is lost: 100 000 requests from 64 concurrent keep-alive connections across
-//! several handlers of each quickstart example (actix-web and axum), and afterwards
-//! `http_requests_total` grew by exactly the number of responses the client read, every
-//! histogram `_count` equals its counter, and nothing is in flight. Traffic goes to 127.0.0.1 only; the count is fixed.
+//! several handlers of each quickstart example (actix-web and axum), through the companion layer
+//! the examples wrap around everything, including unknown paths and methods no handler serves;
+//! afterwards `http_requests_total` grew by exactly the number of responses the client read, per
+//! status, every histogram `_count` equals its counter, and nothing is in flight. Traffic goes to 127.0.0.1 only; the count is fixed.
 
 #[macro_use]
 mod support;
@@ -27,6 +28,9 @@ const MIX: &[(&str, &str, Option<&str>)] = &[
     ("POST", "/users", Some("{broken")),
     ("GET", "/health", None),
     ("GET", "/users/abc", None),
+    // No handler serves these: counted by the layer, `handler="unmetered"`.
+    ("GET", "/no/such/path", None),
+    ("DELETE", "/reports/daily", None),
 ];
 
 fn total_requests(samples: &[Sample]) -> f64 {
@@ -35,6 +39,18 @@ fn total_requests(samples: &[Sample]) -> f64 {
         .filter(|s| s.name == "http_requests_total")
         .map(|s| s.value)
         .sum()
+}
+
+/// `http_requests_total` summed per status.
+fn by_status(samples: &[Sample]) -> BTreeMap<u16, f64> {
+    samples
+        .iter()
+        .filter(|s| s.name == "http_requests_total")
+        .fold(BTreeMap::new(), |mut acc, s| {
+            let status = s.label("status").parse().expect("a numeric status");
+            *acc.entry(status).or_default() += s.value;
+            acc
+        })
 }
 
 fn series_key(sample: &Sample) -> String {
@@ -106,6 +122,24 @@ fn hundred_thousand_requests_at_concurrency_64_are_all_counted(framework: Framew
 
     assert_eq!(completed, REQUESTS, "every request got a response");
     assert_eq!(counted, completed as f64, "counted == completed");
+    let before_by_status = by_status(&before);
+    let counted_by_status: BTreeMap<u16, u64> = by_status(&after)
+        .into_iter()
+        .map(|(status, n)| {
+            let grown = n - before_by_status.get(&status).copied().unwrap_or(0.0);
+            (status, grown as u64)
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert_eq!(
+        counted_by_status, statuses,
+        "per status, counted == what the client read"
+    );
+    assert!(
+        after.iter().any(|s| s.name == "http_requests_total"
+            && s.label("handler") == handler_metrics::UNMETERED_HANDLER),
+        "the requests no handler served are counted"
+    );
 
     let counters: BTreeMap<String, f64> = after
         .iter()

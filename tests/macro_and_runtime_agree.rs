@@ -74,3 +74,15 @@ fn identifier_rule_is_the_same_function() {
         in_runtime.sig.to_token_stream().to_string()
     );
 }
+
+#[test]
+fn the_reserved_handler_name_is_the_same() {
+    let in_macro = constant(&items("macros/src/validate.rs"), "UNMETERED_HANDLER");
+    let Expr::Lit(lit) = &*in_macro.expr else {
+        panic!("a literal: {}", in_macro.expr.to_token_stream());
+    };
+    let Lit::Str(value) = &lit.lit else {
+        panic!("a string: {}", lit.to_token_stream());
+    };
+    assert_eq!(value.value(), handler_metrics::UNMETERED_HANDLER);
+}

@@ -1,7 +1,9 @@
 //! Against a real Prometheus server (Debian's `prometheus` package): four instances of the
 //! quickstart API, two on actix-web (`quickstart`) and two on axum (`quickstart_axum`), are
 //! scraped side by side every second as one job, and what Prometheus stores and answers through
-//! its query API matches, request for request, the traffic sent. Prometheus asks for OpenMetrics
+//! its query API matches, request for request, the traffic sent: scanned paths and refused
+//! methods, which no handler serves, included (the quickstarts wrap the companion layer around
+//! everything). Prometheus asks for OpenMetrics
 //! and gets it (its target metadata shows the `# UNIT` and counter family names only OpenMetrics
 //! carries), the service's own `prometheus` counter included. `promtool check metrics`
 //! accepts the exposition of both, with and without a namespace and constant labels.
@@ -77,6 +79,16 @@ fn drive_mix(sent: &mut Sent, framework: Framework, addr: SocketAddr, n: usize) 
     sent.send(addr, "GET", "/slow", None, "slow", 400); // missing query field
     sent.send(addr, "GET", "/reports/daily", None, "get_report", 200);
     sent.send(addr, "GET", "/slow?ms=300", None, "slow", 200);
+    // What a scanner sends, and a method no route serves: no handler sees them, the companion
+    // layer the quickstarts wrap around everything counts them.
+    let unmetered = handler_metrics::UNMETERED_HANDLER;
+    sent.send(addr, "GET", "/wp-login.php", None, unmetered, 404);
+    sent.send(addr, "GET", "/.env", None, unmetered, 404);
+    let refused = match framework {
+        Framework::Actix => 404, // actix's resource refuses it like a guard: the default 404
+        Framework::Axum => 405,
+    };
+    sent.send(addr, "DELETE", "/reports/daily", None, unmetered, refused);
 }
 
 /// The instances: two of each framework's quickstart.

@@ -100,6 +100,12 @@ fn fires_and_every_query_is_valid(framework: Framework, env: &[(&str, &str)], fe
             );
             failed += 1;
         }
+        // A scanner's request, which no handler serves: the companion layer counts it, for the
+        // dashboard's panels of unmetered traffic.
+        assert_eq!(
+            request(service.addr, "GET", "/wp-login.php", None).map(|r| r.0),
+            Some(404)
+        );
         std::thread::sleep(Duration::from_millis(250));
         for (handler, objective, state) in alert_states(&prometheus, "HandlerErrorBudgetFastBurn") {
             assert_eq!(

@@ -26,6 +26,11 @@ const RESERVED_LABELS: [&str; 13] = [
     "url_scheme",
 ];
 
+/// The `handler` value of the requests no `#[metered]` handler serves, which the companion layer
+/// counts: no handler may be named so. The runtime's `UNMETERED_HANDLER`;
+/// `tests/macro_and_runtime_agree.rs` fails when they differ.
+const UNMETERED_HANDLER: &str = "unmetered";
+
 /// Collects every error, so one compile shows them all.
 #[derive(Default)]
 struct Errors(Option<syn::Error>);
@@ -52,6 +57,7 @@ pub(crate) fn validate(framework: Framework, args: &Args, handler: &Handler) -> 
     check_signature(framework, handler, &mut errors);
     check_attributes(handler, &mut errors);
     check_args(args, &mut errors);
+    check_handler_name(args, handler, &mut errors);
     errors.finish()
 }
 
@@ -138,6 +144,31 @@ fn check_attributes(handler: &Handler, errors: &mut Errors) {
                 "duplicate `#[metered]`: a handler is metered once, this would count each request twice",
             );
         }
+    }
+}
+
+/// The handler's label, from `name` or the function's name, is not the one reserved for the
+/// requests no handler serves.
+fn check_handler_name(args: &Args, handler: &Handler, errors: &mut Errors) {
+    let reserved = |name: &str| {
+        format!(
+            "handler name `{name}` is reserved: the companion layer counts the requests no `#[metered]` handler serves under `handler=\"{UNMETERED_HANDLER}\"`"
+        )
+    };
+    match &args.name {
+        Some(name) if name.value() == UNMETERED_HANDLER => {
+            errors.spanned(name, reserved(UNMETERED_HANDLER));
+        }
+        None if handler.default_name() == UNMETERED_HANDLER => {
+            errors.spanned(
+                &handler.sig.ident,
+                format!(
+                    "{}; name this handler's series with `#[metered(name = \"…\")]`",
+                    reserved(UNMETERED_HANDLER)
+                ),
+            );
+        }
+        _ => {}
     }
 }
 

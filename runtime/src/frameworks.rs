@@ -8,3 +8,5 @@
 pub(crate) mod actix;
 #[cfg(feature = "axum")]
 pub(crate) mod axum;
+#[cfg(any(feature = "actix", feature = "axum"))]
+pub(crate) mod companion;

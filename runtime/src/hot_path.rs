@@ -1,7 +1,9 @@
 //! The per-request hot path: what runs on every request a `#[metered]` handler serves, and the
 //! storage it writes to.
 //!
-//! - [`recording`]: the guard that records one request on every exit path;
+//! - [`layer`]: the companion layer's recording of every request that reaches it, once;
+//! - [`recording`]: the guard that records one request on every exit path (or, under a layer,
+//!   claims the layer's [`slot`] instead);
 //! - [`site`]: the `static` each handler owns, with the series it has been reached through, and
 //!   their creation (the cold part: labels, buckets, warnings about its objective);
 //! - [`store`]: what series creation needs from the installed configuration, and every series;
@@ -18,8 +20,10 @@ pub(crate) mod append_only;
 pub(crate) mod clock;
 #[cfg(feature = "opentelemetry")]
 pub(crate) mod exemplar;
+pub(crate) mod layer;
 pub(crate) mod recording;
 pub(crate) mod series;
 pub(crate) mod shards;
 pub(crate) mod site;
+pub(crate) mod slot;
 pub(crate) mod store;

@@ -47,26 +47,32 @@ pub use slo::rules::RuleOptions;
 pub use vocabulary::buckets::DEFAULT_BUCKETS;
 pub use vocabulary::names::{
     method_label, IN_FLIGHT_LABELS, OTHER_METHOD, REQUEST_LABELS, RESERVED_LABELS,
-    UNMATCHED_ENDPOINT,
+    UNMATCHED_ENDPOINT, UNMETERED_HANDLER,
 };
 pub use vocabulary::naming::{FamilyNames, Naming, Scheme};
 pub use vocabulary::objective::Objective;
 pub use vocabulary::outcome::Outcome;
 
-/// actix-web integration (feature `actix`, on by default): the `/metrics` route.
+/// actix-web integration (feature `actix`, on by default): the `/metrics` route and the
+/// companion [`middleware()`](actix::middleware) that counts every request once.
 ///
 /// The attribute is `handler_metrics::actix::metered` (also `handler_metrics::metered`).
 #[cfg(feature = "actix")]
 pub mod actix {
-    pub use crate::frameworks::actix::{metrics, metrics_at};
+    pub use crate::frameworks::actix::{
+        metrics, metrics_at, middleware, MeteredBody, Middleware, MiddlewareService, ResponseFuture,
+    };
 }
 
-/// axum 0.8 integration (feature `axum`): the `/metrics` router.
+/// axum 0.8 integration (feature `axum`): the `/metrics` router and the companion
+/// [`layer()`](axum::layer) that counts every request once.
 ///
 /// The attribute is `handler_metrics::axum::metered`.
 #[cfg(feature = "axum")]
 pub mod axum {
-    pub use crate::frameworks::axum::{metrics, metrics_at};
+    pub use crate::frameworks::axum::{
+        layer, metrics, metrics_at, MeteredBody, MetricsLayer, MetricsService, ResponseFuture,
+    };
 }
 
 /// What the code `#[metered]` generates refers to, through the facade's `__private`. Not public

@@ -9,7 +9,10 @@
 //! Usage:
 //! - `service_stack [rounds, default 15] [requests per variant and round, default 20000]`
 //! - `service_stack one <framework>-<variant>-<routes> <requests> [traced]`: only that many
-//!   requests of one variant, for counting instructions under valgrind
+//!   requests of one variant (`bare`, `metered`, `byhand`, `pattern` (actix), `forward` (a layer
+//!   that only forwards), `layered` (the companion layer around `#[metered]`), `layerbare` (the
+//!   companion layer around the bare handler), `outer` (axum: the companion layer around the whole
+//!   router), `peer` (actix-web-prom / axum-prometheus)), for counting instructions under valgrind
 //!   (`scripts/bench-instructions.sh`); `traced` (feature `opentelemetry`) runs them inside a
 //!   sampled OpenTelemetry context (`scripts/bench-exemplars.sh`).
 
@@ -18,7 +21,7 @@ use std::hint::black_box;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
-use actix_web::dev::{Service, ServiceResponse};
+use actix_web::dev::Service;
 use actix_web::{test as actix_test, web, App, HttpRequest, HttpResponse, Responder};
 use axum::body::Body;
 use axum::extract::{MatchedPath, Path};
@@ -99,6 +102,27 @@ fn fillers(routes: usize) -> impl Iterator<Item = String> {
 /// Calls `path` on the app: one request through the framework's whole service stack.
 type Caller = Box<dyn Fn(&'static str)>;
 
+/// A middleware that passes every request on and every response back.
+async fn forward(
+    request: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    next.call(request).await
+}
+
+/// The caller of an actix-web `App`, whatever its middleware made of its body type.
+macro_rules! actix_caller {
+    ($app:expr) => {{
+        let app = poll_to_completion(actix_test::init_service($app));
+        Box::new(move |path| {
+            let request = actix_test::TestRequest::get().uri(path).to_request();
+            let response = poll_to_completion(app.call(request)).expect("a response");
+            assert!(response.status().is_success());
+            black_box(response);
+        }) as Caller
+    }};
+}
+
 fn actix_app(routes: usize, variant: &str) -> Caller {
     let mut app = App::new();
     for filler in fillers(routes) {
@@ -106,20 +130,28 @@ fn actix_app(routes: usize, variant: &str) -> Caller {
     }
     let route = web::get();
     let route = match variant {
-        "bare" => route.to(bare_actix),
+        "bare" | "layerbare" | "peer" | "forward" => route.to(bare_actix),
         "pattern" => route.to(pattern_actix),
-        "metered" => route.to(metered_actix),
+        "metered" | "layered" => route.to(metered_actix),
         "byhand" => route.to(by_hand_actix),
         other => panic!("unknown variant {other}"),
     };
     let app = app.route(TARGET, route);
-    let app = poll_to_completion(actix_test::init_service(app));
-    Box::new(move |path| {
-        let request = actix_test::TestRequest::get().uri(path).to_request();
-        let response: ServiceResponse = poll_to_completion(app.call(request)).expect("a response");
-        assert!(response.status().is_success());
-        black_box(response);
-    })
+    match variant {
+        // The companion middleware, around a metered handler or a bare one (unmetered).
+        "layered" | "layerbare" => actix_caller!(app.wrap(handler_metrics::actix::middleware())),
+        // What any middleware costs: one that only passes the request on.
+        "forward" => actix_caller!(app.wrap(actix_web::middleware::from_fn(forward))),
+        // actix-web-prom's middleware, its defaults, around the bare handler.
+        "peer" => {
+            let peer = actix_web_prom::PrometheusMetricsBuilder::new("")
+                .endpoint("/metrics")
+                .build()
+                .expect("actix-web-prom builds");
+            actix_caller!(app.wrap(peer))
+        }
+        _ => actix_caller!(app),
+    }
 }
 
 fn axum_app(routes: usize, variant: &str) -> Caller {
@@ -128,17 +160,74 @@ fn axum_app(routes: usize, variant: &str) -> Caller {
         app = app.route(&filler, get(bare_axum));
     }
     let app: Router = match variant {
-        "bare" => app.route(TARGET, get(bare_axum)),
+        "bare" | "outer" => app.route(TARGET, get(bare_axum)),
         "metered" => app.route(TARGET, get(metered_axum)),
         "byhand" => app.route(TARGET, get(by_hand_axum)),
+        // The companion layer, around a metered handler or a bare one (unmetered).
+        "layered" => app
+            .route(TARGET, get(metered_axum))
+            .layer(handler_metrics::axum::layer()),
+        "layerbare" => app
+            .route(TARGET, get(bare_axum))
+            .layer(handler_metrics::axum::layer()),
+        // What `Router::layer` costs any layer: a service that only forwards.
+        "forward" => app
+            .route(TARGET, get(bare_axum))
+            .layer(tower::layer::layer_fn(|inner| Forward { inner })),
+        // axum-prometheus's layer, its defaults, around the bare handler.
+        "peer" => {
+            let (layer, _handle) = axum_prometheus::PrometheusMetricLayer::pair();
+            app.route(TARGET, get(bare_axum)).layer(layer)
+        }
         other => panic!("unknown variant {other}"),
     };
+    // As `axum::serve` does once (`into_make_service`): the handlers become routes, with every
+    // layer applied, before the first request rather than at each.
+    let app = app.with_state(());
+    if variant == "outer" {
+        // The companion layer around the whole router instead of `Router::layer`.
+        use tower::Layer as _;
+        return axum_caller(handler_metrics::axum::layer().layer(app));
+    }
+    axum_caller(app)
+}
+
+/// The caller of an axum service.
+fn axum_caller<S, B>(app: S) -> Caller
+where
+    S: tower::Service<
+            Request<Body>,
+            Response = axum::http::Response<B>,
+            Error = std::convert::Infallible,
+        > + Clone
+        + 'static,
+{
     Box::new(move |path| {
         let request = Request::get(path).body(Body::empty()).expect("a request");
         let response = poll_to_completion(app.clone().oneshot(request)).expect("infallible");
         assert!(response.status().is_success());
         black_box(response);
     })
+}
+
+/// A tower service that forwards every request and response unchanged.
+#[derive(Clone)]
+struct Forward<S> {
+    inner: S,
+}
+
+impl<S: tower::Service<R>, R> tower::Service<R> for Forward<S> {
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: R) -> S::Future {
+        self.inner.call(request)
+    }
 }
 
 /// One framework's app, called in process.

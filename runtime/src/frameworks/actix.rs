@@ -10,6 +10,10 @@ use std::task::{ready, Context, Poll};
 use actix_web::{web, FromRequest, Handler, HttpRequest, HttpResponse, Resource, Responder};
 use pin_project_lite::pin_project;
 
+mod middleware;
+
+pub use middleware::{middleware, MeteredBody, Middleware, MiddlewareService, ResponseFuture};
+
 use crate::hot_path::recording::{Recording, UnwindGuard};
 use crate::hot_path::site::HandlerSite;
 use crate::registry::metrics::Metrics;
@@ -179,6 +183,8 @@ fn begin(site: &'static HandlerSite, request: &HttpRequest) -> Recording {
 /// it. Routing consumes the path of the resource it picks; a default service gets a request
 /// whose path is not consumed to the end, even when a resource's template matches the path but
 /// its guard refused the request (`match_pattern()` alone would then name that resource).
+/// Inlined into the handler's `begin`, as it was before the companion middleware shared it.
+#[inline(always)]
 fn route_template(request: &HttpRequest) -> Option<String> {
     if request.match_info().unprocessed().is_empty() {
         request.match_pattern()

@@ -30,6 +30,10 @@ use axum::routing::get;
 use axum::Router;
 use pin_project_lite::pin_project;
 
+mod layer;
+
+pub use layer::{layer, MeteredBody, MetricsLayer, MetricsService, ResponseFuture};
+
 use crate::hot_path::recording::{Recording, UnwindGuard};
 use crate::hot_path::site::{HandlerSite, SiteOf};
 use crate::registry::metrics::Metrics;

@@ -11,10 +11,16 @@
 //! The end is recorded exactly once on every path: [`Recording::finish`] with the response's
 //! status, or the guard's `Drop` when the handler panicked (status `500`, outcome `panic`) or its
 //! future was dropped before finishing (status `499`, outcome `cancelled`).
+//!
+//! Under a companion layer ([`layer`](crate::hot_path::layer)) the handler records nothing: on
+//! entry it finds the layer's [`slot`](crate::hot_path::slot) open, writes its route series into
+//! it and counts itself in flight; the layer records the request once, with the status the client
+//! got. Without a layer that check is one thread-local load.
 
 use crate::hot_path::clock;
 use crate::hot_path::series::RouteSeries;
 use crate::hot_path::site::HandlerSite;
+use crate::hot_path::slot;
 use crate::hot_path::store::Store;
 use crate::vocabulary::names::{method_label, UNMATCHED_ENDPOINT};
 use crate::vocabulary::naming::Scheme;
@@ -38,8 +44,13 @@ use crate::vocabulary::outcome::Outcome;
 #[must_use = "a recording dropped without `finish` counts the request as cancelled"]
 pub struct Recording {
     route: Option<&'static RouteSeries>,
+    /// The clock reading at the start, or [`CLAIMED`]: a layer records this request.
     started: u64,
 }
+
+/// The `started` of a recording whose request a companion layer records: no clock reading is
+/// this large (it counts from the clock's calibration).
+const CLAIMED: u64 = u64::MAX;
 
 impl std::fmt::Debug for Recording {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -64,9 +75,14 @@ impl Recording {
         let method = method_label(method);
         let route = site.route(store, endpoint, method, store.scheme_key(scheme));
         route.enter();
+        let started = if slot::claim(route) {
+            CLAIMED
+        } else {
+            clock::now()
+        };
         Recording {
             route: Some(route),
-            started: clock::now(),
+            started,
         }
     }
 
@@ -91,6 +107,14 @@ impl Recording {
         let Some(route) = self.route.take() else {
             return;
         };
+        if self.started == CLAIMED {
+            // The layer reads the status from the response; only a panic, and the trace for
+            // an exemplar, are not in it.
+            if cfg!(feature = "opentelemetry") || outcome == Outcome::Panic {
+                slot::handler_ended(outcome);
+            }
+            return;
+        }
         let end = clock::now();
         let nanos = clock::nanos_between(self.started, end);
         let series = route.status_series(status, outcome);

@@ -4,7 +4,9 @@
 use crate::hot_path::append_only::AppendOnly;
 use crate::hot_path::series::{RouteKey, RouteSeries};
 use crate::hot_path::store::Store;
-use crate::vocabulary::names::{check_label_name, OTHER_METHOD};
+use crate::vocabulary::names::{
+    check_label_name, OTHER_METHOD, UNMATCHED_ENDPOINT, UNMETERED_HANDLER,
+};
 use crate::vocabulary::naming::Scheme;
 use crate::vocabulary::objective::Objective;
 
@@ -154,11 +156,10 @@ impl HandlerSite {
                 } else {
                     method
                 };
-                let mut own = vec![
-                    (names.route, endpoint),
-                    (names.method, method_value),
-                    ("handler", self.name),
-                ];
+                let mut own = vec![(names.method, method_value), ("handler", self.name)];
+                if endpoint != UNMATCHED_ENDPOINT || names.route_when_unmatched {
+                    own.push((names.route, endpoint));
+                }
                 if let Some(scheme_label) = names.scheme {
                     own.push((scheme_label, scheme.as_str()));
                 }
@@ -199,6 +200,9 @@ impl std::fmt::Debug for HandlerSite {
             .finish_non_exhaustive()
     }
 }
+
+/// The site of the requests no `#[metered]` handler served, which a companion layer counts.
+pub(crate) static UNMETERED: HandlerSite = HandlerSite::new(UNMETERED_HANDLER, &[], &[]);
 
 /// What the macro cannot check about a handler's objective, said once per route series on
 /// standard error: a latency threshold that is not one of the configured buckets (the handler's

@@ -10,13 +10,15 @@ use prometheus::Registry;
 
 use crate::hot_path::recording::Recording;
 use crate::hot_path::series::RouteSeries;
-use crate::hot_path::site::HandlerSite;
+use crate::hot_path::site::{HandlerSite, UNMETERED};
+use crate::hot_path::slot;
 use crate::hot_path::store::Store;
 use crate::registry::collector;
 use crate::registry::error::ConfigError;
 use crate::registry::exposition::{self, ExpositionError, Format, Scrape};
 use crate::registry::state::{ExpositionOptions, Shared};
 use crate::vocabulary::buckets::DEFAULT_BUCKETS;
+use crate::vocabulary::names::{method_label, UNMATCHED_ENDPOINT};
 use crate::vocabulary::naming::{FamilyNames, Scheme};
 use crate::vocabulary::objective::Objective;
 
@@ -134,6 +136,29 @@ impl Metrics {
         scheme: impl FnOnce() -> Scheme,
     ) -> Recording {
         Recording::start(&self.shared.store, site, endpoint, method, scheme)
+    }
+
+    /// The series of a request no `#[metered]` handler served, which a companion layer counts:
+    /// handler [`UNMETERED_HANDLER`](crate::UNMETERED_HANDLER), `endpoint` the route template
+    /// (`None`: `unmatched`), `method` a standard method or `OTHER`.
+    #[cfg_attr(
+        not(any(feature = "actix", feature = "axum")),
+        allow(dead_code, reason = "the frameworks' layers use it")
+    )]
+    #[inline]
+    pub(crate) fn unmetered_route(
+        &'static self,
+        endpoint: Option<&str>,
+        method: &str,
+        scheme: impl FnOnce() -> Scheme,
+    ) -> &'static RouteSeries {
+        let store = &self.shared.store;
+        UNMETERED.route(
+            store,
+            endpoint.unwrap_or(UNMATCHED_ENDPOINT),
+            method_label(method),
+            store.scheme_key(scheme),
+        )
     }
 
     /// The installed configuration; the first call without one installs the defaults.
@@ -298,6 +323,9 @@ impl Metrics {
         accept: Option<&str>,
         accept_encoding: Option<&str>,
     ) -> Result<Scrape, ExpositionError> {
+        // Under a companion layer, the scrape's own request is not counted, whichever route
+        // serves it.
+        slot::claim_exposition();
         exposition::scrape(&self.shared, accept, accept_encoding)
     }
 

@@ -10,11 +10,15 @@ use crate::vocabulary::objective::Objective;
 
 /// The selector of the dashboard's `$handler` and `$instance` variables.
 const FILTER: &str = "handler=~\"$handler\", instance=~\"$instance\"";
+/// The instances of the unmetered panels: every handler variable's choice leaves them alone.
+const UNMETERED_FILTER: &str = "instance=~\"$instance\"";
 
 /// The dashboard JSON, ready for Grafana's "Import dashboard". Every expression comes from
 /// [`Queries`].
 pub(crate) fn render(queries: &Queries, objectives: &[Objective]) -> String {
     let total = &queries.names.requests_total;
+    let labels = queries.names.naming.labels();
+    let (route, method, status) = (labels.route, labels.method, labels.status);
     let mut panels = vec![
         row("Requests (RED per handler)", 0),
         timeseries(
@@ -55,8 +59,29 @@ pub(crate) fn render(queries: &Queries, objectives: &[Objective]) -> String {
             (12, 9, 12),
             vec![target(queries.in_flight("handler", FILTER), "{{handler}}")],
         ),
+        // What the companion layer counts and no handler served: a scanner's 404s, an
+        // authentication layer's 401s, a method no route serves.
+        row("Traffic no handler served (companion layer)", 17),
+        timeseries(
+            "Unmetered requests by status",
+            "reqps",
+            (0, 18, 12),
+            vec![target(
+                queries.unmetered_rate(method, UNMETERED_FILTER, RANGE),
+                &format!("{{{{{status}}}}} {{{{{method}}}}}"),
+            )],
+        ),
+        timeseries(
+            "Unmetered requests by route template and status",
+            "reqps",
+            (12, 18, 12),
+            vec![target(
+                queries.unmetered_rate(route, UNMETERED_FILTER, RANGE),
+                &format!("{{{{{route}}}}} {{{{{status}}}}}"),
+            )],
+        ),
     ];
-    let mut y = 17;
+    let mut y = 26;
     for objective in objectives {
         panels.push(row(&format!("Objective {}", objective.name()), y));
         y += 1;

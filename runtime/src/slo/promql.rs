@@ -1,6 +1,7 @@
 //! The PromQL this crate hands out — in the generated rules, the dashboard and the docs — built
 //! in one place from the family names, so that queries and metrics cannot drift apart.
 
+use crate::vocabulary::names::UNMETERED_HANDLER;
 use crate::vocabulary::naming::FamilyNames;
 use crate::vocabulary::objective::Objective;
 
@@ -158,6 +159,17 @@ impl Queries {
         format!(
             "histogram_quantile({quantile}, sum by ({by}, le) (rate({{__name__=~\"{}_bucket\", {selector}}}[{range}])))",
             self.duration_families_regex()
+        )
+    }
+
+    /// Requests per second that no `#[metered]` handler served (the companion layer's
+    /// `handler="unmetered"`), by status and `by`.
+    pub(crate) fn unmetered_rate(&self, by: &str, selector: &str, range: &str) -> String {
+        self.sum_rate(
+            &format!("{by}, {}", self.names.naming.labels().status),
+            &self.names.requests_total,
+            &format!("handler=\"{UNMETERED_HANDLER}\", {selector}"),
+            range,
         )
     }
 

@@ -57,6 +57,18 @@ pub const RESERVED_LABELS: [&str; 13] = [
 /// ```
 pub const UNMATCHED_ENDPOINT: &str = "unmatched";
 
+/// The `handler` value of a request that no `#[metered]` handler served, counted by the
+/// companion layer (`handler_metrics::axum::layer()`, `handler_metrics::actix::middleware()`):
+/// an unknown path, a middleware's early answer, an unannotated handler. `#[metered]` refuses it
+/// as a handler's name, so that no handler's series can be confused with these.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(handler_metrics_runtime::UNMETERED_HANDLER, "unmetered");
+/// ```
+pub const UNMETERED_HANDLER: &str = "unmetered";
+
 /// The `method` value of any method outside the registered standard ones.
 ///
 /// # Examples

@@ -91,6 +91,9 @@ pub(crate) struct LabelNames {
     pub(crate) error_type: Option<&'static str>,
     /// `url_scheme`, or none.
     pub(crate) scheme: Option<&'static str>,
+    /// Whether a request no route template matched carries the route label, as `unmatched`:
+    /// OpenTelemetry's `http.route` is only ever a template, and is left off instead.
+    pub(crate) route_when_unmatched: bool,
 }
 
 impl LabelNames {
@@ -121,6 +124,7 @@ impl Naming {
                 outcome: Some("outcome"),
                 error_type: None,
                 scheme: None,
+                route_when_unmatched: true,
             },
             Naming::OpenTelemetry => LabelNames {
                 route: "http_route",
@@ -129,6 +133,7 @@ impl Naming {
                 outcome: None,
                 error_type: Some("error_type"),
                 scheme: Some("url_scheme"),
+                route_when_unmatched: false,
             },
         }
     }
