@@ -1,7 +1,8 @@
 //! The per-request hot path: what runs on every request a `#[metered]` handler serves, and the
 //! storage it writes to.
 //!
-//! - [`layer`]: the companion layer's recording of every request that reaches it, once;
+//! - `layer` (features `actix`, `axum`): the companion layer's recording of every request that
+//!   reaches it, once;
 //! - [`recording`]: the guard that records one request on every exit path (or, under a layer,
 //!   claims the layer's [`slot`] instead);
 //! - [`site`]: the `static` each handler owns, with the series it has been reached through, and
@@ -20,6 +21,7 @@ pub(crate) mod append_only;
 pub(crate) mod clock;
 #[cfg(feature = "opentelemetry")]
 pub(crate) mod exemplar;
+#[cfg(any(feature = "actix", feature = "axum"))]
 pub(crate) mod layer;
 pub(crate) mod recording;
 pub(crate) mod series;

@@ -12,7 +12,7 @@
 //! status, or the guard's `Drop` when the handler panicked (status `500`, outcome `panic`) or its
 //! future was dropped before finishing (status `499`, outcome `cancelled`).
 //!
-//! Under a companion layer ([`layer`](crate::hot_path::layer)) the handler records nothing: on
+//! Under a companion layer (`hot_path::layer`) the handler records nothing: on
 //! entry it finds the layer's [`slot`](crate::hot_path::slot) open, writes its route series into
 //! it and counts itself in flight; the layer records the request once, with the status the client
 //! got. Without a layer that check is one thread-local load.

@@ -11,6 +11,11 @@
 //! is open (`scripts/bench-instructions.sh`). Nested slots (a layer installed twice) are not
 //! opened: the outer one owns the request.
 
+#![cfg_attr(
+    not(any(feature = "actix", feature = "axum")),
+    allow(dead_code, reason = "only the frameworks' layers open a slot")
+)]
+
 use std::cell::Cell;
 
 use crate::hot_path::series::RouteSeries;
