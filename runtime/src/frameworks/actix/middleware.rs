@@ -12,7 +12,7 @@ use actix_web::web::Bytes;
 use actix_web::HttpRequest;
 use pin_project_lite::pin_project;
 
-use super::route_template;
+use super::answered_template;
 use crate::frameworks::companion::Options;
 use crate::hot_path::layer::{Ending, LayerRecording, Unmetered};
 use crate::hot_path::series::RouteSeries;
@@ -127,7 +127,7 @@ impl UnmeteredRequest {
     /// The series of the request, answered: the template is known now (routing has run), from
     /// the request the response carries.
     fn answered(&self, request: &HttpRequest) -> Option<&'static RouteSeries> {
-        let template = route_template(request);
+        let template = answered_template(request);
         if let Some(exclusions) = &self.exclusions {
             if exclusions.excludes(template.as_deref(), request.path()) {
                 return None;
