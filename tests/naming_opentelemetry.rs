@@ -9,7 +9,7 @@ mod support;
 
 use std::sync::Once;
 
-use handler_metrics::{testing, Config, Naming, Scheme};
+use handler_metrics::{testing, Config, Naming, Scheme, UNMETERED_HANDLER};
 use support::{parse_exposition, request, ExampleServer, Framework, Sample};
 
 fn labelled<'a>(samples: &'a [Sample], name: &str, labels: &[(&str, &str)]) -> Vec<&'a Sample> {
@@ -25,6 +25,8 @@ fn the_example_exposes_opentelemetry_names_and_labels(framework: Framework) {
         ("/users", 200),
         ("/users/99", 404),
         ("/reports/archive", 503),
+        // No route matches: the companion layer the example wraps counts it.
+        ("/wp-login.php", 404),
     ] {
         let (got, body) = request(example.addr, "GET", path, None).expect("a response");
         assert_eq!(got, status, "{path}: {body}");
@@ -50,11 +52,26 @@ fn the_example_exposes_opentelemetry_names_and_labels(framework: Framework) {
         assert!(!ok.labels.contains_key(absent), "{absent} on {ok:?}");
     }
 
-    let not_found = labelled(&samples, count, &[("http_response_status_code", "404")]);
+    let not_found = labelled(
+        &samples,
+        count,
+        &[("http_response_status_code", "404"), ("handler", "get_user")],
+    );
     assert_eq!(not_found.len(), 1, "{text}");
     assert!(
         !not_found[0].labels.contains_key("error_type"),
         "a 4xx is the client's: no error_type"
+    );
+    let scanned = labelled(
+        &samples,
+        count,
+        &[("handler", UNMETERED_HANDLER), ("http_response_status_code", "404")],
+    );
+    assert_eq!(scanned.len(), 1, "{text}");
+    assert!(
+        !scanned[0].labels.contains_key("http_route"),
+        "no route matched: no http_route, not the path nor a stand-in: {:?}",
+        scanned[0]
     );
     let failed = labelled(&samples, count, &[("http_response_status_code", "503")]);
     assert_eq!(failed.len(), 1, "{text}");
