@@ -65,7 +65,9 @@ fn hundred_thousand_requests_and_aborts_through_the_layer_are_each_counted_once(
 ) {
     // One framework at a time: the totals per status are the whole process's.
     static SERIAL: Mutex<()> = Mutex::new(());
-    let _serial = SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let server = framework.serve_layered();
     let addr = server.addr;
     let before = by_status(&scrape(addr));
@@ -79,8 +81,8 @@ fn hundred_thousand_requests_and_aborts_through_the_layer_are_each_counted_once(
         // One at a time: each reaches its handler before the client hangs up, and is counted
         // before the next.
         for abort in 1..=ABORTS {
-            let stream = send(addr, &format!("GET {slow} HTTP/1.1\r\nHost: test\r\n\r\n"))
-                .expect("connect");
+            let stream =
+                send(addr, &format!("GET {slow} HTTP/1.1\r\nHost: test\r\n\r\n")).expect("connect");
             wait_until("the slow request is in flight", || {
                 slow_handler.in_flight() == 1
             });
@@ -134,7 +136,11 @@ fn hundred_thousand_requests_and_aborts_through_the_layer_are_each_counted_once(
          {ABORTS} aborts in {:.1} s (debug build); read by the clients {read:?}; counted {counted:?}",
         elapsed.as_secs_f64()
     );
-    assert_eq!(read.values().sum::<u64>(), REQUESTS, "every request answered");
+    assert_eq!(
+        read.values().sum::<u64>(),
+        REQUESTS,
+        "every request answered"
+    );
     assert_eq!(
         counted, expected,
         "per status, counted == read by the clients + the aborts as 499"
@@ -160,7 +166,10 @@ fn hundred_thousand_requests_and_aborts_through_the_layer_are_each_counted_once(
         .filter(|s| s.name == "http_requests_duration_seconds_count")
         .map(|s| (key(s), s.value))
         .collect();
-    assert_eq!(counts, counters, "histogram _count == counter, every series");
+    assert_eq!(
+        counts, counters,
+        "histogram _count == counter, every series"
+    );
     let in_flight: Vec<&Sample> = after_samples
         .iter()
         .filter(|s| s.name == "http_requests_in_flight" && s.value != 0.0)

@@ -55,7 +55,10 @@ fn the_example_exposes_opentelemetry_names_and_labels(framework: Framework) {
     let not_found = labelled(
         &samples,
         count,
-        &[("http_response_status_code", "404"), ("handler", "get_user")],
+        &[
+            ("http_response_status_code", "404"),
+            ("handler", "get_user"),
+        ],
     );
     assert_eq!(not_found.len(), 1, "{text}");
     assert!(
@@ -65,7 +68,10 @@ fn the_example_exposes_opentelemetry_names_and_labels(framework: Framework) {
     let scanned = labelled(
         &samples,
         count,
-        &[("handler", UNMETERED_HANDLER), ("http_response_status_code", "404")],
+        &[
+            ("handler", UNMETERED_HANDLER),
+            ("http_response_status_code", "404"),
+        ],
     );
     assert_eq!(scanned.len(), 1, "{text}");
     assert!(
