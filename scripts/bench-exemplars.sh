@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 n="${1:-2000}"
 
 . scripts/lib/debian.sh
+. scripts/lib/service-stack.sh
 command -v valgrind >/dev/null || install_debian_packages valgrind
 
 plain_dir="${CARGO_TARGET_DIR:-$PWD/target/benches}"
@@ -19,11 +20,7 @@ CARGO_TARGET_DIR="$plain_dir" cargo build -q --release --manifest-path benches/C
 CARGO_TARGET_DIR="$otel_dir" cargo build -q --release --manifest-path benches/Cargo.toml --bin service_stack --features opentelemetry
 
 per_request() {
-    local bin="$1" spec="$2" traced="${3:-}" collected
-    collected="$(valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-        --toggle-collect='*counted_requests*' "$bin/release/service_stack" one "$spec" "$n" $traced 2>&1 \
-        | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p')"
-    echo $((collected / n))
+    service_stack_per_request "$1/release/service_stack" "$2" "$n" "${3:-}"
 }
 
 echo "valgrind --tool=callgrind, instructions in $n requests / $n, after warm-up; $(valgrind --version)"

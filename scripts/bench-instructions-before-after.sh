@@ -12,6 +12,7 @@ rev="${1:?usage: scripts/bench-instructions-before-after.sh <git revision> [requ
 n="${2:-2000}"
 
 . scripts/lib/debian.sh
+. scripts/lib/service-stack.sh
 command -v valgrind >/dev/null || install_debian_packages valgrind
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target/benches}"
@@ -35,11 +36,7 @@ for side in before after; do
 done
 
 per_request() {
-    local collected
-    collected="$(valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-        --toggle-collect='*counted_requests*' "$work/service_stack.$1" one "$2" "$n" 2>&1 \
-        | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p')"
-    echo $((collected / n))
+    service_stack_per_request "$work/service_stack.$1" "$2" "$n"
 }
 
 echo "valgrind --tool=callgrind, instructions per request ($n requests after warm-up); the benchmark program of $rev ($(git rev-parse --short "$rev")), its crates at $rev (before) and in the working tree (after)"

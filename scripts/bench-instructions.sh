@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 n="${1:-2000}"
 
 . scripts/lib/debian.sh
+. scripts/lib/service-stack.sh
 command -v valgrind >/dev/null || install_debian_packages valgrind
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target/benches}"
@@ -18,11 +19,7 @@ cargo build -q --release --manifest-path benches/Cargo.toml --bin service_stack
 bin="$CARGO_TARGET_DIR/release/service_stack"
 
 per_request() {
-    local collected
-    collected="$(valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-        --toggle-collect='*counted_requests*' "$bin" one "$1" "$n" 2>&1 \
-        | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p')"
-    echo $((collected / n))
+    service_stack_per_request "$bin" "$1" "$n"
 }
 
 echo "valgrind --tool=callgrind, instructions in $n requests / $n, after warm-up; $(valgrind --version)"

@@ -12,7 +12,8 @@ use pin_project_lite::pin_project;
 
 mod middleware;
 
-pub use middleware::{middleware, MeteredBody, Middleware, MiddlewareService, ResponseFuture};
+pub use crate::hot_path::layer::MeteredBody;
+pub use middleware::{middleware, Middleware, MiddlewareService, ResponseFuture};
 
 use crate::hot_path::recording::{Recording, UnwindGuard};
 use crate::hot_path::site::HandlerSite;

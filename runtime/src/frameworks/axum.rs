@@ -32,7 +32,8 @@ use pin_project_lite::pin_project;
 
 mod layer;
 
-pub use layer::{layer, MeteredBody, MetricsLayer, MetricsService, ResponseFuture};
+pub use crate::hot_path::layer::MeteredBody;
+pub use layer::{layer, MetricsLayer, MetricsService, ResponseFuture};
 
 use crate::hot_path::recording::{Recording, UnwindGuard};
 use crate::hot_path::site::{HandlerSite, SiteOf};

@@ -12,6 +12,11 @@
 //! before any response is a cancellation (`499`), a poll that unwinds a panic (`500`), recorded
 //! there and then, once.
 
+use std::pin::Pin;
+use std::task::{ready, Poll};
+
+use pin_project_lite::pin_project;
+
 use crate::hot_path::clock;
 use crate::hot_path::series::{RouteSeries, StatusSeries};
 use crate::hot_path::slot::{self, Claim, Slot};
@@ -171,5 +176,46 @@ impl Drop for Ending {
         if let Some(trace) = self.trace {
             self.series.exemplars.offer(_bucket, nanos, end, trace);
         }
+    }
+}
+
+pin_project! {
+    /// A response body that records its request when it has handed over its last frame, or is
+    /// dropped: the duration then is the client's wait, streaming included. The same type on both
+    /// frameworks; each implements its body trait for it (`actix_web::body::MessageBody`,
+    /// `http_body::Body`).
+    pub struct MeteredBody<B> {
+        #[pin]
+        body: B,
+        ending: Option<Ending>,
+    }
+}
+
+impl<B> MeteredBody<B> {
+    /// `body`, recording `ending` (if any) when it ends.
+    #[inline]
+    pub(crate) fn new(body: B, ending: Option<Ending>) -> Self {
+        MeteredBody { body, ending }
+    }
+
+    /// The body.
+    #[inline]
+    pub(crate) fn body(&self) -> &B {
+        &self.body
+    }
+
+    /// Polls the body with `poll` for its next frame; the end, or an error that ends it,
+    /// records the request.
+    #[inline]
+    pub(crate) fn poll_next<T, E>(
+        self: Pin<&mut Self>,
+        poll: impl FnOnce(Pin<&mut B>) -> Poll<Option<Result<T, E>>>,
+    ) -> Poll<Option<Result<T, E>>> {
+        let this = self.project();
+        let next = ready!(poll(this.body));
+        if !matches!(next, Some(Ok(_))) {
+            this.ending.take();
+        }
+        Poll::Ready(next)
     }
 }

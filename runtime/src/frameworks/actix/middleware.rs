@@ -14,7 +14,7 @@ use pin_project_lite::pin_project;
 
 use super::answered_template;
 use crate::frameworks::companion::Options;
-use crate::hot_path::layer::{Ending, LayerRecording, Unmetered};
+use crate::hot_path::layer::{LayerRecording, MeteredBody, Unmetered};
 use crate::hot_path::series::RouteSeries;
 use crate::registry::metrics::Metrics;
 use crate::vocabulary::naming::Scheme;
@@ -212,7 +212,7 @@ where
                     .respond(response.status().as_u16(), |request| {
                         request.answered(response.request())
                     });
-                Ok(response.map_body(|_, body| MeteredBody { body, ending }))
+                Ok(response.map_body(|_, body| MeteredBody::new(body, ending)))
             }
             // actix answers the error's own response: its status is what the client gets.
             Err(error) => {
@@ -224,22 +224,12 @@ where
     }
 }
 
-pin_project! {
-    /// A response body that records its request when it has handed over its last chunk, or is
-    /// dropped: the duration then is the client's wait, streaming included.
-    pub struct MeteredBody<B> {
-        #[pin]
-        body: B,
-        ending: Option<Ending>,
-    }
-}
-
 impl<B: MessageBody> MessageBody for MeteredBody<B> {
     type Error = B::Error;
 
     #[inline]
     fn size(&self) -> BodySize {
-        self.body.size()
+        self.body().size()
     }
 
     #[inline]
@@ -247,12 +237,6 @@ impl<B: MessageBody> MessageBody for MeteredBody<B> {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Bytes, Self::Error>>> {
-        let this = self.project();
-        let chunk = ready!(this.body.poll_next(cx));
-        if !matches!(chunk, Some(Ok(_))) {
-            // The end, or an error that ends it.
-            this.ending.take();
-        }
-        Poll::Ready(chunk)
+        MeteredBody::poll_next(self, |body| body.poll_next(cx))
     }
 }

@@ -14,7 +14,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::frameworks::companion::Options;
-use crate::hot_path::layer::{Ending, LayerRecording, Unmetered};
+use crate::hot_path::layer::{LayerRecording, MeteredBody, Unmetered};
 use crate::hot_path::series::RouteSeries;
 use crate::registry::metrics::Metrics;
 use crate::vocabulary::naming::Scheme;
@@ -179,7 +179,7 @@ where
                 let ending = this
                     .recording
                     .respond(response.status().as_u16(), Unmetered::route);
-                Ok(response.map(|body| MeteredBody { body, ending }))
+                Ok(response.map(|body| MeteredBody::new(body, ending)))
             }
             // Not axum's routes, whose error is `Infallible`: a service of another kind that
             // fails leaves the connection to the server, counted as a server error.
@@ -188,16 +188,6 @@ where
                 Err(error)
             }
         })
-    }
-}
-
-pin_project! {
-    /// A response body that records its request when it has handed over its last frame, or is
-    /// dropped: the duration then is the client's wait, streaming included.
-    pub struct MeteredBody<B> {
-        #[pin]
-        body: B,
-        ending: Option<Ending>,
     }
 }
 
@@ -210,22 +200,16 @@ impl<B: HttpBody> HttpBody for MeteredBody<B> {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
-        let this = self.project();
-        let frame = ready!(this.body.poll_frame(cx));
-        if !matches!(frame, Some(Ok(_))) {
-            // The end, or an error that ends it.
-            this.ending.take();
-        }
-        Poll::Ready(frame)
+        self.poll_next(|body| body.poll_frame(cx))
     }
 
     #[inline]
     fn is_end_stream(&self) -> bool {
-        self.body.is_end_stream()
+        self.body().is_end_stream()
     }
 
     #[inline]
     fn size_hint(&self) -> SizeHint {
-        self.body.size_hint()
+        self.body().size_hint()
     }
 }
