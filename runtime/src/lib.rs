@@ -7,10 +7,10 @@
 //!
 //! | layer | what | imports |
 //! |---|---|---|
-//! | `frameworks/` | `actix` (feature `actix`, default) and `axum` (feature `axum`): translate a request into the neutral calls, serve `/metrics` | everything below |
+//! | `frameworks/` | `actix` (feature `actix`, default) and `axum` (feature `axum`): translate a request into the neutral calls, serve `/metrics`, and the companion layer (`actix::middleware()`, `axum::layer()`) that counts every request once | everything below |
 //! | `registry/` | [`Config`], [`ConfigError`], [`Metrics`] (the installed configuration, registered in a `prometheus::Registry`), the exposition (OpenMetrics or classic text, negotiated, gzipped) | hot path, SLO tooling, vocabulary |
 //! | `slo/` | rules and dashboard generated from [`Objective`]s ([`Config::prometheus_rules`], [`Config::grafana_dashboard`], [`RuleOptions`]) | vocabulary |
-//! | `hot_path/` | [`HandlerSite`], [`Recording`] and the series they write: what runs per request | vocabulary |
+//! | `hot_path/` | [`HandlerSite`], [`Recording`] and the series they write, and the companion layer's recording and the slot a handler claims under it: what runs per request | vocabulary |
 //! | `vocabulary/` | label and family names, [`Outcome`], [`Objective`] | nothing |
 //!
 //! [`testing`] reads recorded values in tests without parsing text.
