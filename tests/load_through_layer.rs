@@ -2,10 +2,11 @@
 //! client got: 100 000 requests on 64 keep-alive connections to the application of
 //! `support/layered.rs` (both frameworks), a mix of what the layer exists for (metered and
 //! unannotated handlers, unknown paths, a method no route serves, authentication before and after
-//! routing, a status rewritten on the way out, a timeout's 408), while other clients hang up on a
+//! routing, a rate limiter's 429, a status rewritten on the way out, a timeout's 408, an excluded
+//! health check, and on axum panics behind `CatchPanicLayer`), while other clients hang up on a
 //! slow handler 200 times. Afterwards `http_requests_total` grew, per status, by exactly the
-//! responses the clients read plus the aborts (as `499`); every histogram `_count` equals its
-//! counter; nothing is in flight. Traffic goes to 127.0.0.1 only; the counts are fixed.
+//! responses the clients read, less the excluded ones, plus the aborts (as `499`); every histogram
+//! `_count` equals its counter; nothing is in flight. Traffic goes to 127.0.0.1 only; the counts are fixed.
 
 #[macro_use]
 mod support;
@@ -19,25 +20,30 @@ use std::thread;
 use std::time::Instant;
 
 use handler_metrics::{testing, Outcome};
+use support::quiet_expected_panics;
 use support::{get, parse_exposition, send, wait_until, Connection, Framework, Sample};
 
 const REQUESTS: u64 = 100_000;
 const CONCURRENCY: u64 = 64;
 const ABORTS: u64 = 200;
 
-/// The requests each connection cycles through, relative to the framework's prefix.
-const MIX: &[(&str, &str)] = &[
-    ("GET", "/served"),
-    ("GET", "/plain"),
-    ("GET", "/nowhere"),
-    ("POST", "/served"),
-    ("GET", "/admin/users"),
-    ("GET", "/private"),
-    ("GET", "/rewritten"),
-    ("GET", "/divide/5"),
-    ("GET", "/served"),
-    ("GET", "/plain"),
+/// The requests each connection cycles through, relative to the framework's prefix, with their
+/// extra header lines.
+const MIX: &[(&str, &str, &str)] = &[
+    ("GET", "/served", ""),
+    ("GET", "/plain", ""),
+    ("GET", "/nowhere", ""),
+    ("POST", "/served", ""),
+    ("GET", "/admin/users", ""),
+    ("GET", "/private", ""),
+    ("GET", "/rewritten", ""),
+    ("GET", "/divide/5", ""),
+    ("GET", "/served", "X-Throttle: 1\r\n"),
+    ("GET", layered::EXCLUDED, ""),
 ];
+
+/// On axum, one request in this many panics behind `CatchPanicLayer` (answered 500).
+const PANIC_EVERY: u64 = 97;
 
 /// One request in this many is a `/sleepy` one, answered 408 by the timeout after 100 ms.
 const SLEEPY_EVERY: u64 = 250;
@@ -68,6 +74,7 @@ fn hundred_thousand_requests_and_aborts_through_the_layer_are_each_counted_once(
     let _serial = SERIAL
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    quiet_expected_panics("divide by zero");
     let server = framework.serve_layered();
     let addr = server.addr;
     let before = by_status(&scrape(addr));
@@ -98,32 +105,42 @@ fn hundred_thousand_requests_and_aborts_through_the_layer_are_each_counted_once(
             thread::spawn(move || {
                 let mut connection = Connection::open(addr).expect("connect");
                 let mut statuses: BTreeMap<u16, u64> = BTreeMap::new();
+                let mut excluded = 0;
                 for i in 0..share {
-                    let (method, path) = if (worker * share + i) % SLEEPY_EVERY == 0 {
-                        ("GET", "/sleepy")
+                    let n = worker * share + i;
+                    let (method, path, headers) = if n % SLEEPY_EVERY == 0 {
+                        ("GET", "/sleepy", "")
+                    } else if n % PANIC_EVERY == 0 && framework == Framework::Axum {
+                        ("GET", "/caught/divide/0", "")
                     } else {
                         MIX[((worker + i) % MIX.len() as u64) as usize]
                     };
                     let status = connection
-                        .request(method, &framework.path(path), None)
+                        .request_with_headers(method, &framework.path(path), headers, None)
                         .expect("a response");
                     *statuses.entry(status).or_default() += 1;
+                    excluded += u64::from(path == layered::EXCLUDED);
                 }
-                statuses
+                (statuses, excluded)
             })
         })
         .collect();
     let mut read: BTreeMap<u16, u64> = BTreeMap::new();
+    let mut excluded = 0;
     for worker in workers {
-        for (status, n) in worker.join().expect("worker finished") {
+        let (statuses, excluded_by_worker) = worker.join().expect("worker finished");
+        for (status, n) in statuses {
             *read.entry(status).or_default() += n;
         }
+        excluded += excluded_by_worker;
     }
     aborter.join().expect("aborts sent");
     let elapsed = started.elapsed();
 
     let mut expected = read.clone();
     *expected.entry(499).or_default() += ABORTS;
+    // The excluded health checks answer 200 and are not counted.
+    *expected.get_mut(&200).expect("200s") -= excluded;
     let after_samples = scrape(addr);
     let after = by_status(&after_samples);
     let counted: BTreeMap<u16, u64> = after
@@ -133,7 +150,8 @@ fn hundred_thousand_requests_and_aborts_through_the_layer_are_each_counted_once(
         .collect();
     println!(
         "{framework:?} through the layer: {REQUESTS} requests on {CONCURRENCY} connections and \
-         {ABORTS} aborts in {:.1} s (debug build); read by the clients {read:?}; counted {counted:?}",
+         {ABORTS} aborts in {:.1} s (debug build); read by the clients {read:?} ({excluded} of the \
+         200s excluded); counted {counted:?}",
         elapsed.as_secs_f64()
     );
     assert_eq!(

@@ -169,7 +169,18 @@ impl Connection {
         path: &str,
         json: Option<&str>,
     ) -> std::io::Result<u16> {
-        let request = format_request(method, path, "", json, false);
+        self.request_with_headers(method, path, "", json)
+    }
+
+    /// [`request`](Connection::request) with extra header lines, each ending in `\r\n`.
+    pub(crate) fn request_with_headers(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &str,
+        json: Option<&str>,
+    ) -> std::io::Result<u16> {
+        let request = format_request(method, path, headers, json, false);
         self.stream.write_all(request.as_bytes())?;
         self.read_response()
     }
