@@ -108,9 +108,9 @@ fn hundred_thousand_requests_and_aborts_through_the_layer_are_each_counted_once(
                 let mut excluded = 0;
                 for i in 0..share {
                     let n = worker * share + i;
-                    let (method, path, headers) = if n % SLEEPY_EVERY == 0 {
+                    let (method, path, headers) = if n.is_multiple_of(SLEEPY_EVERY) {
                         ("GET", "/sleepy", "")
-                    } else if n % PANIC_EVERY == 0 && framework == Framework::Axum {
+                    } else if n.is_multiple_of(PANIC_EVERY) && framework == Framework::Axum {
                         ("GET", "/caught/divide/0", "")
                     } else {
                         MIX[((worker + i) % MIX.len() as u64) as usize]

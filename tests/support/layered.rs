@@ -17,6 +17,9 @@
 //! Not a module of `support`: only the binaries that test the layer compile it, with
 //! `#[path = "support/layered.rs"] mod layered;`.
 
+// Each binary that includes it uses part of it.
+#![allow(dead_code)]
+
 use std::time::Duration;
 
 use crate::support::{Framework, Server};
