@@ -3,7 +3,7 @@
 //! objective), the user's arguments, the user's attributes sorted by where they go, and the span
 //! generated tokens carry.
 
-use proc_macro2::{Group, Ident, Literal, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{Attribute, FnArg, Type};
@@ -32,6 +32,8 @@ pub(crate) struct Parts<'a> {
     pub(crate) outer_attrs: Vec<&'a Attribute>,
     /// The user's attributes that stay on the user's function.
     pub(crate) inner_attrs: Vec<&'a Attribute>,
+    /// The user's body, noting at its start the trace it runs in ([`noting_body`]).
+    pub(crate) body: TokenStream,
 }
 
 impl<'a> Parts<'a> {
@@ -67,6 +69,7 @@ impl<'a> Parts<'a> {
             .map(|i| format_ident!("__handler_metrics_arg{i}", span = signature_span))
             .collect();
         Parts {
+            body: noting_body(&private, &handler.body),
             site: site(&private, args, handler, signature_span),
             site_type,
             arg_types,
@@ -162,6 +165,89 @@ fn site(
             #site_type::new(#name, &[#(#labels),*], #handler_buckets)
                 #with_objective;
     }
+}
+
+/// The user's body (`{ ... }`) with a call to the runtime's `note_trace()` first, which keeps the
+/// trace the body runs in for the request's exemplar (it does nothing without the
+/// `opentelemetry` feature). The body is where a span of `#[tracing::instrument]` is entered,
+/// whichever attribute comes first:
+///
+/// - below `#[metered]`, it instruments the user's function after this expansion, with this call
+///   inside;
+/// - above `#[metered]`, it has already rewritten the body: its span is entered only around the
+///   future it names `__tracing_instrument_future` (tracing-attributes' `gen_block`), so the
+///   call goes at the start of that `async move` block instead.
+///
+/// Inner attributes (`#![allow(..)]`) stay first. A body of another shape is left as it is.
+fn noting_body(private: &TokenStream, body: &TokenStream) -> TokenStream {
+    let note = quote!(#private::note_trace(););
+    let mut trees = body.clone().into_iter();
+    let (Some(TokenTree::Group(block)), None) = (trees.next(), trees.next()) else {
+        return body.clone();
+    };
+    if block.delimiter() != Delimiter::Brace {
+        return body.clone();
+    }
+    let stream = into_instrumented_future(block.stream(), &note)
+        .unwrap_or_else(|| prepend(block.stream(), &note));
+    let mut noted = Group::new(Delimiter::Brace, stream);
+    noted.set_span(block.span());
+    TokenTree::Group(noted).into()
+}
+
+/// `stream` with `note` inserted at the start of the `async move { .. }` that
+/// `#[tracing::instrument]` binds to `__tracing_instrument_future`, if there is one, at any depth.
+fn into_instrumented_future(stream: TokenStream, note: &TokenStream) -> Option<TokenStream> {
+    let mut trees: Vec<TokenTree> = stream.into_iter().collect();
+    let is_ident = |tree: Option<&TokenTree>, name: &str| matches!(tree, Some(TokenTree::Ident(ident)) if ident == name);
+    for i in 0..trees.len() {
+        if is_ident(trees.get(i), "__tracing_instrument_future")
+            && matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '=')
+            && is_ident(trees.get(i + 2), "async")
+            && is_ident(trees.get(i + 3), "move")
+        {
+            if let Some(TokenTree::Group(block)) = trees.get(i + 4) {
+                if block.delimiter() == Delimiter::Brace {
+                    let mut noted = Group::new(Delimiter::Brace, prepend(block.stream(), note));
+                    noted.set_span(block.span());
+                    trees[i + 4] = TokenTree::Group(noted);
+                    return Some(trees.into_iter().collect());
+                }
+            }
+        }
+    }
+    for i in 0..trees.len() {
+        if let TokenTree::Group(group) = &trees[i] {
+            if let Some(inner) = into_instrumented_future(group.stream(), note) {
+                let mut replaced = Group::new(group.delimiter(), inner);
+                replaced.set_span(group.span());
+                trees[i] = TokenTree::Group(replaced);
+                return Some(trees.into_iter().collect());
+            }
+        }
+    }
+    None
+}
+
+/// `note` before the statements of a block's `stream`, after its inner attributes.
+fn prepend(stream: TokenStream, note: &TokenStream) -> TokenStream {
+    let trees: Vec<TokenTree> = stream.into_iter().collect();
+    let mut attrs_end = 0;
+    while let [TokenTree::Punct(pound), TokenTree::Punct(bang), TokenTree::Group(group), ..] =
+        &trees[attrs_end..]
+    {
+        if pound.as_char() != '#'
+            || bang.as_char() != '!'
+            || group.delimiter() != Delimiter::Bracket
+        {
+            break;
+        }
+        attrs_end += 3;
+    }
+    let mut output: TokenStream = trees[..attrs_end].iter().cloned().collect();
+    output.extend(note.clone());
+    output.extend(trees[attrs_end..].iter().cloned());
+    output
 }
 
 /// The span of the user's return type (`default` when there is none): the generated item's

@@ -79,6 +79,7 @@ pub mod axum {
 /// API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::hot_path::recording::note_trace;
     pub use crate::hot_path::site::SiteOf;
     pub use crate::vocabulary::objective::assert_objective;
 

@@ -73,7 +73,8 @@ pub(super) fn wrapper(handler: &Handler, parts: &Parts<'_>) -> TokenStream {
         inner_attrs,
         ..
     } = parts;
-    let Handler { vis, sig, body, .. } = handler;
+    let Handler { vis, sig, .. } = handler;
+    let noted_body = &parts.body;
     let ident = &sig.ident;
     let fn_token = sig.fn_token;
     let actix = respan(quote!(#private::actix), *signature_span);
@@ -90,7 +91,7 @@ pub(super) fn wrapper(handler: &Handler, parts: &Parts<'_>) -> TokenStream {
             __handler_metrics_request: #actix::UnextractedRequest,
         ) -> #future {
             #(#inner_attrs)*
-            #sig #body
+            #sig #noted_body
 
             #site
 

@@ -10,7 +10,8 @@
 //! ```
 //!
 //! it generates a function of the same name and visibility, registered as the user's was
-//! (`get(get_user)`), with the user's function unchanged inside it:
+//! (`get(get_user)`), with the user's function inside it, unchanged but for one call at the
+//! start of its body that notes the trace it runs in (`note_trace()`, see `parts::noting_body`):
 //!
 //! ```text
 //! pub enum __HandlerMetricsSite_get_user {}
@@ -21,7 +22,10 @@
 //! pub fn get_user(
 //!     metered: Metered<__HandlerMetricsSite_get_user, (State<Db>, Path<u32>)>,
 //! ) -> impl Future<Output = Response> + Send {
-//!     async fn get_user(State(db): State<Db>, Path(id): Path<u32>) -> Json<User> { ... }
+//!     async fn get_user(State(db): State<Db>, Path(id): Path<u32>) -> Json<User> {
+//!         note_trace();
+//!         ...
+//!     }
 //!     let (recording, (arg0, arg1)) = Metered::into_parts(metered);
 //!     Run::new(recording, get_user(arg0, arg1))
 //! }
@@ -64,7 +68,8 @@ pub(super) fn wrapper(handler: &Handler, parts: &Parts<'_>) -> TokenStream {
         inner_attrs,
         ..
     } = parts;
-    let Handler { vis, sig, body, .. } = handler;
+    let Handler { vis, sig, .. } = handler;
+    let noted_body = &parts.body;
     let span = *signature_span;
     let ident = &sig.ident;
     let fn_token = sig.fn_token;
@@ -85,7 +90,7 @@ pub(super) fn wrapper(handler: &Handler, parts: &Parts<'_>) -> TokenStream {
             __handler_metrics: #axum::Metered<#site_type, (#(#arg_types,)*)>,
         ) -> #future {
             #(#inner_attrs)*
-            #sig #body
+            #sig #noted_body
 
             let (__handler_metrics_recording, (#(#arg_names,)*)) =
                 #axum::Metered::into_parts(__handler_metrics);

@@ -252,7 +252,7 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<HttpResponse> {
         let mut this = self.project();
-        let recording = UnwindGuard::new(&mut this.exchange.recording);
+        let mut recording = UnwindGuard::new(&mut this.exchange.recording);
         loop {
             match this.stage.as_mut().project() {
                 StageProjection::Extracting {
@@ -266,12 +266,14 @@ where
                     }
                     Poll::Pending => break,
                 },
-                StageProjection::Running { handler } => match handler.poll(cx) {
-                    Poll::Ready(output) => {
-                        return Poll::Ready(respond(recording, output, &this.exchange.request))
+                StageProjection::Running { handler } => {
+                    match recording.poll_handler(|| handler.poll(cx)) {
+                        Poll::Ready(output) => {
+                            return Poll::Ready(respond(recording, output, &this.exchange.request))
+                        }
+                        Poll::Pending => break,
                     }
-                    Poll::Pending => break,
-                },
+                }
             }
         }
         recording.pending();

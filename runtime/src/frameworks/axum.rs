@@ -518,8 +518,9 @@ where
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
         let this = self.project();
-        let recording = UnwindGuard::new(this.recording);
-        match this.handler.poll(cx) {
+        let mut recording = UnwindGuard::new(this.recording);
+        let handler = this.handler;
+        match recording.poll_handler(|| handler.poll(cx)) {
             Poll::Ready(output) => Poll::Ready(respond(recording, output)),
             Poll::Pending => {
                 recording.pending();

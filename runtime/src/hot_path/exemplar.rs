@@ -40,6 +40,31 @@ pub(crate) fn current_trace() -> Option<TraceRef> {
     })
 }
 
+thread_local! {
+    /// The trace a `#[metered]` handler's own body noted on this thread during the poll of it
+    /// that is running (see [`noting`]).
+    static NOTED: std::cell::Cell<Option<TraceRef>> = const { std::cell::Cell::new(None) };
+}
+
+/// Notes the current trace, if any, for the recording whose poll of the user's future is running:
+/// what the code `#[metered]` puts at the start of a handler's body calls. There, inside the
+/// body, a span that `#[tracing::instrument]` opens around it is entered, which it no longer is
+/// when the recording ends, outside.
+#[inline]
+pub(crate) fn note_current_trace() {
+    if let Some(trace) = current_trace() {
+        NOTED.set(Some(trace));
+    }
+}
+
+/// Runs `poll` (one poll of a handler's own future) and returns what its body noted then.
+#[inline]
+pub(crate) fn noting<R>(poll: impl FnOnce() -> R) -> (R, Option<TraceRef>) {
+    NOTED.set(None);
+    let output = poll();
+    (output, NOTED.take())
+}
+
 /// One exemplar: the trace, the observed duration, and when (a [`clock::now`] reading).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Exemplar {

@@ -46,6 +46,19 @@ pub struct Recording {
     route: Option<&'static RouteSeries>,
     /// The clock reading at the start, or [`CLAIMED`]: a layer records this request.
     started: u64,
+    /// The trace the handler's own body noted (see [`note_trace`]), for its exemplar.
+    #[cfg(feature = "opentelemetry")]
+    trace: Option<crate::hot_path::exemplar::TraceRef>,
+}
+
+/// Notes the trace the handler's body runs in, for its exemplar: `#[metered]` puts a call to it
+/// at the start of every handler's body, where a span of `#[tracing::instrument]` (above or
+/// below `#[metered]`) is entered. Nothing without the `opentelemetry` feature.
+#[doc(hidden)]
+#[inline(always)]
+pub fn note_trace() {
+    #[cfg(feature = "opentelemetry")]
+    crate::hot_path::exemplar::note_current_trace();
 }
 
 /// The `started` of a recording whose request a companion layer records: no clock reading is
@@ -83,6 +96,8 @@ impl Recording {
         Recording {
             route: Some(route),
             started,
+            #[cfg(feature = "opentelemetry")]
+            trace: None,
         }
     }
 
@@ -111,7 +126,11 @@ impl Recording {
             // The layer reads the status from the response; only a panic, and the trace for
             // an exemplar, are not in it.
             if cfg!(feature = "opentelemetry") || outcome == Outcome::Panic {
-                slot::handler_ended(outcome);
+                slot::handler_ended(
+                    outcome,
+                    #[cfg(feature = "opentelemetry")]
+                    self.trace,
+                );
             }
             return;
         }
@@ -123,7 +142,7 @@ impl Recording {
         // being torn down.
         #[cfg(feature = "opentelemetry")]
         if outcome != Outcome::Cancelled {
-            if let Some(trace) = crate::hot_path::exemplar::current_trace() {
+            if let Some(trace) = self.trace.or_else(crate::hot_path::exemplar::current_trace) {
                 series.exemplars.offer(_bucket, nanos, end, trace);
             }
         }
@@ -145,6 +164,8 @@ impl Recording {
     const FINISHED: Recording = Recording {
         route: None,
         started: 0,
+        #[cfg(feature = "opentelemetry")]
+        trace: None,
     };
 
     /// Records the request as a panic if the thread is unwinding, else as cancelled; nothing if
@@ -206,6 +227,22 @@ impl<'a> UnwindGuard<'a> {
         let recording = std::mem::replace(self.0, Recording::FINISHED);
         std::mem::forget(self);
         recording
+    }
+
+    /// Polls the handler's own future with `poll`, keeping the trace its body notes (see
+    /// [`note_trace`]) for the exemplar.
+    #[inline]
+    pub(crate) fn poll_handler<R>(&mut self, poll: impl FnOnce() -> R) -> R {
+        #[cfg(feature = "opentelemetry")]
+        {
+            let (output, noted) = crate::hot_path::exemplar::noting(poll);
+            if noted.is_some() {
+                self.0.trace = noted;
+            }
+            output
+        }
+        #[cfg(not(feature = "opentelemetry"))]
+        poll()
     }
 
     /// Leaves the recording running: the guarded future returned `Pending`.

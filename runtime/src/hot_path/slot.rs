@@ -108,11 +108,14 @@ pub(crate) fn claim_exposition() {
 }
 
 /// A handler that claimed the slot has ended with `outcome`: a panic is noted for the layer (a
-/// `CatchPanicLayer` inside it answers `500` for it), and, with `opentelemetry`, the trace it
-/// ended in. Without an open slot (its future dropped outside the layer's call) nothing: the
-/// layer records the request either way.
+/// `CatchPanicLayer` inside it answers `500` for it), and, with `opentelemetry`, its trace: the
+/// one its body noted (`noted`), else the one it ended in. Without an open slot (its future
+/// dropped outside the layer's call) nothing: the layer records the request either way.
 #[cold]
-pub(crate) fn handler_ended(outcome: Outcome) {
+pub(crate) fn handler_ended(
+    outcome: Outcome,
+    #[cfg(feature = "opentelemetry")] noted: Option<crate::hot_path::exemplar::TraceRef>,
+) {
     OPEN.with(|open| {
         if let Some(mut slot) = open.get() {
             if outcome == Outcome::Panic {
@@ -120,7 +123,9 @@ pub(crate) fn handler_ended(outcome: Outcome) {
             }
             #[cfg(feature = "opentelemetry")]
             if outcome != Outcome::Cancelled {
-                slot.trace = crate::hot_path::exemplar::current_trace().or(slot.trace);
+                slot.trace = noted
+                    .or_else(crate::hot_path::exemplar::current_trace)
+                    .or(slot.trace);
             }
             open.set(Some(slot));
         }
@@ -135,7 +140,11 @@ mod tests {
     fn nothing_is_open_outside_a_layer_and_claims_are_refused() {
         assert!(!is_open());
         claim_exposition();
-        handler_ended(Outcome::Panic);
+        handler_ended(
+            Outcome::Panic,
+            #[cfg(feature = "opentelemetry")]
+            None,
+        );
         assert!(!is_open());
     }
 
@@ -152,7 +161,11 @@ mod tests {
         let mut slot = Slot::default();
         let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             open(&mut slot, || {
-                handler_ended(Outcome::Panic);
+                handler_ended(
+                    Outcome::Panic,
+                    #[cfg(feature = "opentelemetry")]
+                    None,
+                );
                 panic!("the handler panics");
             })
         }));
