@@ -10,13 +10,17 @@
 //! ```
 //!
 //! it generates a function of the same name and visibility that actix registers, with the user's
-//! function unchanged inside it:
+//! function inside it, unchanged but for one call at the start of its body that notes the trace
+//! it runs in (`note_trace()`, see `parts::noting_body`):
 //!
 //! ```text
 //! #[get("/users/{id}")]
 //! pub fn get_user(request: UnextractedRequest) -> impl Future<Output = HttpResponse> {
 //!     #[tracing::instrument]
-//!     async fn get_user(id: web::Path<u32>) -> Result<HttpResponse, ApiError> { ... }
+//!     async fn get_user(id: web::Path<u32>) -> Result<HttpResponse, ApiError> {
+//!         note_trace();
+//!         ...
+//!     }
 //!     static SITE: HandlerSite = HandlerSite::new("get_user", &[], &[]);
 //!     serve(&SITE, request, get_user)
 //! }
