@@ -7,6 +7,7 @@
 //!   claims the layer's [`slot`] instead);
 //! - [`site`]: the `static` each handler owns, with the series it has been reached through, and
 //!   their creation (the cold part: labels, buckets, warnings about its objective);
+//! - [`scope`]: test scopes, the requests one test's future recorded;
 //! - [`store`]: what series creation needs from the installed configuration, and every series;
 //! - [`series`]: the series themselves, only added to once created;
 //! - [`shards`], [`append_only`], [`clock`]: thread-sharded counts, the lock-free list series are
@@ -24,6 +25,7 @@ pub(crate) mod exemplar;
 #[cfg(any(feature = "actix", feature = "axum"))]
 pub(crate) mod layer;
 pub(crate) mod recording;
+pub(crate) mod scope;
 pub(crate) mod series;
 pub(crate) mod shards;
 pub(crate) mod site;

@@ -1,5 +1,14 @@
-//! Reading recorded values in tests, without parsing the exposition text.
+//! Reading recorded values in tests, without parsing the exposition text: process-wide with
+//! [`handler`], or only the requests one test's future made with a [`Scope`].
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use pin_project_lite::pin_project;
+
+use crate::hot_path::scope::{self, ScopeData};
 use crate::hot_path::series::{RouteSeries, StatusSeries};
 use crate::registry::metrics::Metrics;
 use crate::vocabulary::names::OTHER_METHOD;
@@ -29,6 +38,7 @@ use crate::vocabulary::outcome::Outcome;
 /// ```
 pub fn handler(handler: &str) -> Query {
     Query {
+        scope: None,
         handler: handler.to_owned(),
         endpoint: None,
         method: None,
@@ -50,6 +60,8 @@ pub fn handler(handler: &str) -> Query {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Query {
+    /// Only what this scope recorded; every request without one.
+    scope: Option<Arc<ScopeData>>,
     handler: String,
     endpoint: Option<String>,
     method: Option<String>,
@@ -139,7 +151,10 @@ impl Query {
     /// assert_eq!(handler_metrics_runtime::testing::handler("nobody").requests(), 0);
     /// ```
     pub fn requests(&self) -> u64 {
-        self.fold_statuses(StatusSeries::count)
+        match &self.scope {
+            Some(scope) => self.fold_statuses(|s| scope.status(s).0),
+            None => self.fold_statuses(StatusSeries::count),
+        }
     }
 
     /// The sum of the duration histograms' `_count` over the matching series.
@@ -150,7 +165,10 @@ impl Query {
     /// assert_eq!(handler_metrics_runtime::testing::handler("nobody").duration_count(), 0);
     /// ```
     pub fn duration_count(&self) -> u64 {
-        self.fold_statuses(|s| s.values().count)
+        match &self.scope {
+            Some(scope) => self.fold_statuses(|s| scope.status(s).0),
+            None => self.fold_statuses(|s| s.values().count),
+        }
     }
 
     /// The sum of the duration histograms' `_sum` (seconds) over the matching series.
@@ -162,7 +180,10 @@ impl Query {
     /// ```
     pub fn duration_sum(&self) -> f64 {
         let mut sum = 0.0;
-        self.for_each_status(|s| sum += s.sum_seconds());
+        match &self.scope {
+            Some(scope) => self.for_each_status(|s| sum += scope.status(s).1 as f64 / 1e9),
+            None => self.for_each_status(|s| sum += s.sum_seconds()),
+        }
         sum
     }
 
@@ -175,11 +196,16 @@ impl Query {
     /// assert_eq!(handler_metrics_runtime::testing::handler("nobody").in_flight(), 0);
     /// ```
     pub fn in_flight(&self) -> i64 {
-        Metrics::global()
-            .routes()
-            .filter(|r| self.matches_route(r))
-            .map(RouteSeries::in_flight)
-            .sum()
+        let routes = Metrics::global().routes().filter(|r| self.matches_route(r));
+        match &self.scope {
+            Some(scope) => routes
+                .map(|route| {
+                    let finished: u64 = route.statuses().map(|s| scope.status(s).0).sum();
+                    scope.entered(route).saturating_sub(finished) as i64
+                })
+                .sum(),
+            None => routes.map(RouteSeries::in_flight).sum(),
+        }
     }
 
     /// The number of distinct (endpoint, method, status, outcome) series of this handler that
@@ -192,7 +218,10 @@ impl Query {
     /// ```
     pub fn series(&self) -> usize {
         let mut count = 0;
-        self.for_each_status(|_| count += 1);
+        match &self.scope {
+            Some(scope) => self.for_each_status(|s| count += usize::from(scope.status(s).0 > 0)),
+            None => self.for_each_status(|_| count += 1),
+        }
         count
     }
 
@@ -228,5 +257,124 @@ impl Query {
         let mut total = 0;
         self.for_each_status(|s| total += value(s));
         total
+    }
+}
+
+/// The requests one test made, apart from every other test's: everything recorded while the
+/// futures given to [`run`](Scope::run) are polled, read with the same queries as
+/// [`handler`]. `cargo test` runs a binary's tests in parallel threads, and the process-wide
+/// series see all of them at once; a scope sees only its own, so two tests can call the same
+/// handler and each count exactly its requests.
+///
+/// It sees the requests served on the thread that polls the future: an application called in
+/// process (`actix_web::test::call_service` and `init_service`, `tower::ServiceExt::oneshot`), not
+/// a server the test spawns, whose requests are served on its own threads (read those with
+/// [`handler`]). The process-wide series and `/metrics` are unchanged, and with no scope active the
+/// request path pays only a flag's test in the thread-local load it makes anyway.
+///
+/// # Examples
+///
+/// ```
+/// # #[cfg(feature = "actix")] {
+/// use handler_metrics_runtime::{testing, HandlerSite, Metrics};
+///
+/// static SITE: HandlerSite = HandlerSite::new("scope_example", &[], &[]);
+///
+/// let scope = testing::Scope::new();
+/// actix_web::rt::System::new().block_on(scope.run(async {
+///     Metrics::global().begin(&SITE, Some("/items"), "GET").finish(200);
+/// }));
+/// Metrics::global().begin(&SITE, Some("/items"), "GET").finish(200); // outside the scope
+///
+/// assert_eq!(scope.handler("scope_example").status(200).requests(), 1);
+/// assert_eq!(testing::handler("scope_example").status(200).requests(), 2);
+/// # }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    data: Arc<ScopeData>,
+}
+
+impl Scope {
+    /// A scope that has recorded nothing yet.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let scope = handler_metrics_runtime::testing::Scope::new();
+    /// assert_eq!(scope.handler("get_user").requests(), 0);
+    /// ```
+    pub fn new() -> Scope {
+        Scope::default()
+    }
+
+    /// `future`, recording into this scope every request it makes while it is polled (besides
+    /// the process-wide series). Await it in the test; call it again for more futures.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "actix")] {
+    /// use actix_web::{test, web, App};
+    /// use handler_metrics_runtime::testing::Scope;
+    ///
+    /// # actix_web::rt::System::new().block_on(async {
+    /// let app = test::init_service(App::new().route("/", web::get().to(|| async { "hi" }))).await;
+    /// let scope = Scope::new();
+    /// let response = scope
+    ///     .run(test::call_service(&app, test::TestRequest::get().uri("/").to_request()))
+    ///     .await;
+    /// assert_eq!(response.status(), 200);
+    /// # });
+    /// # }
+    /// ```
+    pub fn run<F: Future>(&self, future: F) -> Scoped<F> {
+        Scoped {
+            future,
+            data: Arc::clone(&self.data),
+        }
+    }
+
+    /// Starts a query over what this scope recorded of the handler labelled `handler`: the same
+    /// filters and readings as [`handler`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let scope = handler_metrics_runtime::testing::Scope::new();
+    /// assert_eq!(scope.handler("get_user").status(200).requests(), 0);
+    /// assert_eq!(scope.handler("get_user").in_flight(), 0);
+    /// ```
+    pub fn handler(&self, handler: &str) -> Query {
+        Query {
+            scope: Some(Arc::clone(&self.data)),
+            ..self::handler(handler)
+        }
+    }
+}
+
+pin_project! {
+    /// A future run in a [`Scope`], made by [`Scope::run`].
+    #[must_use = "futures do nothing unless polled"]
+    pub struct Scoped<F> {
+        #[pin]
+        future: F,
+        data: Arc<ScopeData>,
+    }
+}
+
+impl<F: Future> Future for Scoped<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let future = this.future;
+        scope::within(this.data, || future.poll(cx))
+    }
+}
+
+impl<F> std::fmt::Debug for Scoped<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scoped").finish_non_exhaustive()
     }
 }

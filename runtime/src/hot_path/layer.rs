@@ -18,6 +18,7 @@ use std::task::{ready, Poll};
 use pin_project_lite::pin_project;
 
 use crate::hot_path::clock;
+use crate::hot_path::scope;
 use crate::hot_path::series::{RouteSeries, StatusSeries};
 use crate::hot_path::slot::{self, Claim, Slot};
 use crate::vocabulary::outcome::Outcome;
@@ -44,6 +45,8 @@ pub(crate) struct LayerRecording<U: Unmetered> {
     started: u64,
     slot: Slot,
     state: State,
+    /// A test scope was being polled on entry: the request is recorded in it too.
+    scoped: bool,
 }
 
 impl<U: Unmetered> LayerRecording<U> {
@@ -51,7 +54,8 @@ impl<U: Unmetered> LayerRecording<U> {
     /// twice), it leaves the request to that one and records nothing.
     #[inline]
     pub(crate) fn begin(request: U) -> Self {
-        let (state, started) = if slot::is_open() {
+        let entry = slot::layer_entry();
+        let (state, started) = if entry.claimed {
             (State::Done, 0)
         } else {
             (State::Serving, clock::now())
@@ -61,6 +65,7 @@ impl<U: Unmetered> LayerRecording<U> {
             started,
             slot: Slot::default(),
             state,
+            scoped: entry.scoped,
         }
     }
 
@@ -107,6 +112,7 @@ impl<U: Unmetered> LayerRecording<U> {
         Some(Ending {
             series: route.status_series(status, outcome),
             started: self.started,
+            scoped: self.scoped,
             #[cfg(feature = "opentelemetry")]
             trace: self
                 .slot
@@ -127,6 +133,9 @@ impl<U: Unmetered> LayerRecording<U> {
             Claim::Unclaimed => {
                 let route = unmetered(&self.request)?;
                 route.enter();
+                if self.scoped {
+                    scope::entered(route);
+                }
                 Some(route)
             }
         }
@@ -142,7 +151,11 @@ impl<U: Unmetered> LayerRecording<U> {
         if let Some(route) = self.route(U::route) {
             let status = outcome.status().unwrap_or(500);
             let series = route.status_series(status, outcome);
-            series.observe(clock::nanos_between(self.started, clock::now()));
+            let nanos = clock::nanos_between(self.started, clock::now());
+            series.observe(nanos);
+            if self.scoped {
+                scope::recorded(series, nanos);
+            }
         }
     }
 }
@@ -162,6 +175,7 @@ impl<U: Unmetered> Drop for LayerRecording<U> {
 pub(crate) struct Ending {
     series: &'static StatusSeries,
     started: u64,
+    scoped: bool,
     #[cfg(feature = "opentelemetry")]
     trace: Option<crate::hot_path::exemplar::TraceRef>,
 }
@@ -172,6 +186,9 @@ impl Drop for Ending {
         let end = clock::now();
         let nanos = clock::nanos_between(self.started, end);
         let _bucket = self.series.observe(nanos);
+        if self.scoped {
+            scope::recorded(self.series, nanos);
+        }
         #[cfg(feature = "opentelemetry")]
         if let Some(trace) = self.trace {
             self.series.exemplars.offer(_bucket, nanos, end, trace);

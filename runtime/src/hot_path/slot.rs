@@ -44,16 +44,42 @@ pub(crate) struct Slot {
     pub(crate) trace: Option<crate::hot_path::exemplar::TraceRef>,
 }
 
-thread_local! {
-    /// The slot open on this thread, if a layer's call is running on it.
-    static OPEN: Cell<Option<Slot>> = const { Cell::new(None) };
+/// This thread's request-local state: the slot a layer's call has open, and whether a test
+/// scope ([`scope`](crate::hot_path::scope)) is being polled. One `Copy` value, so that the
+/// handler learns both from one thread-local load.
+#[derive(Clone, Copy, Default)]
+struct Local {
+    slot: Option<Slot>,
+    scoped: bool,
 }
 
-/// Whether a layer's slot is open on this thread: a second layer inside it leaves the request to
-/// the first.
+thread_local! {
+    static LOCAL: Cell<Local> = const {
+        Cell::new(Local {
+            slot: None,
+            scoped: false,
+        })
+    };
+}
+
+/// What a request entering a handler or a layer finds on its thread.
+#[derive(Clone, Copy)]
+pub(crate) struct Entry {
+    /// A layer's slot was open: the handler claimed it (a layer: it is nested).
+    pub(crate) claimed: bool,
+    /// A test scope is being polled: the request is recorded in it too.
+    pub(crate) scoped: bool,
+}
+
+/// What a companion layer finds on entry: whether another layer's slot is open (it then leaves
+/// the request to that one) and whether a test scope is.
 #[inline]
-pub(crate) fn is_open() -> bool {
-    OPEN.with(|open| open.get().is_some())
+pub(crate) fn layer_entry() -> Entry {
+    let local = LOCAL.get();
+    Entry {
+        claimed: local.slot.is_some(),
+        scoped: local.scoped,
+    }
 }
 
 /// Runs `f` with `slot` open on this thread, then puts what `f` wrote back into `slot`, even if
@@ -68,28 +94,60 @@ pub(crate) fn open<R>(slot: &mut Slot, f: impl FnOnce() -> R) -> R {
     impl Drop for Close<'_> {
         #[inline]
         fn drop(&mut self) {
-            if let Some(written) = OPEN.replace(self.outer) {
+            let mut local = LOCAL.get();
+            if let Some(written) = local.slot {
                 *self.slot = written;
             }
+            local.slot = self.outer;
+            LOCAL.set(local);
         }
     }
-    let outer = OPEN.replace(Some(*slot));
+    let mut local = LOCAL.get();
+    let outer = local.slot.replace(*slot);
+    LOCAL.set(local);
     let _close = Close { slot, outer };
     f()
 }
 
-/// A `#[metered]` handler reached through `route` claims the open slot, if there is one: the
-/// layer records the request, and the handler does not.
-#[inline]
-pub(crate) fn claim(route: &'static RouteSeries) -> bool {
-    OPEN.with(|open| match open.get() {
-        Some(mut slot) => {
-            slot.claim = Claim::Handler(route);
-            open.set(Some(slot));
-            true
+/// Runs `f` with a test scope marked active on this thread (the scope's data is elsewhere), and
+/// restores what was there, even if `f` unwinds.
+pub(crate) fn scoped<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let mut local = LOCAL.get();
+            local.scoped = self.0;
+            LOCAL.set(local);
         }
-        None => false,
-    })
+    }
+    let mut local = LOCAL.get();
+    let _restore = Restore(local.scoped);
+    local.scoped = true;
+    LOCAL.set(local);
+    f()
+}
+
+/// A `#[metered]` handler reached through `route` claims the open slot, if there is one (the
+/// layer then records the request, and the handler does not), and learns whether a test scope
+/// is active: one thread-local load.
+#[inline]
+pub(crate) fn claim(route: &'static RouteSeries) -> Entry {
+    let mut local = LOCAL.get();
+    match &mut local.slot {
+        Some(slot) => {
+            slot.claim = Claim::Handler(route);
+            let scoped = local.scoped;
+            LOCAL.set(local);
+            Entry {
+                claimed: true,
+                scoped,
+            }
+        }
+        None => Entry {
+            claimed: false,
+            scoped: local.scoped,
+        },
+    }
 }
 
 /// The exposition route claims the open slot, if any and if no handler has: scrapes are never
@@ -97,14 +155,13 @@ pub(crate) fn claim(route: &'static RouteSeries) -> bool {
 /// layer must finish) stays the owner.
 #[inline]
 pub(crate) fn claim_exposition() {
-    OPEN.with(|open| {
-        if let Some(mut slot) = open.get() {
-            if matches!(slot.claim, Claim::Unclaimed) {
-                slot.claim = Claim::Exposition;
-                open.set(Some(slot));
-            }
+    let mut local = LOCAL.get();
+    if let Some(slot) = &mut local.slot {
+        if matches!(slot.claim, Claim::Unclaimed) {
+            slot.claim = Claim::Exposition;
+            LOCAL.set(local);
         }
-    });
+    }
 }
 
 /// A handler that claimed the slot has ended with `outcome`: a panic is noted for the layer (a
@@ -116,20 +173,19 @@ pub(crate) fn handler_ended(
     outcome: Outcome,
     #[cfg(feature = "opentelemetry")] noted: Option<crate::hot_path::exemplar::TraceRef>,
 ) {
-    OPEN.with(|open| {
-        if let Some(mut slot) = open.get() {
-            if outcome == Outcome::Panic {
-                slot.panicked = true;
-            }
-            #[cfg(feature = "opentelemetry")]
-            if outcome != Outcome::Cancelled {
-                slot.trace = noted
-                    .or_else(crate::hot_path::exemplar::current_trace)
-                    .or(slot.trace);
-            }
-            open.set(Some(slot));
+    let mut local = LOCAL.get();
+    if let Some(slot) = &mut local.slot {
+        if outcome == Outcome::Panic {
+            slot.panicked = true;
         }
-    });
+        #[cfg(feature = "opentelemetry")]
+        if outcome != Outcome::Cancelled {
+            slot.trace = noted
+                .or_else(crate::hot_path::exemplar::current_trace)
+                .or(slot.trace);
+        }
+        LOCAL.set(local);
+    }
 }
 
 #[cfg(test)]
@@ -138,24 +194,24 @@ mod tests {
 
     #[test]
     fn nothing_is_open_outside_a_layer_and_claims_are_refused() {
-        assert!(!is_open());
+        assert!(!layer_entry().claimed);
         claim_exposition();
         handler_ended(
             Outcome::Panic,
             #[cfg(feature = "opentelemetry")]
             None,
         );
-        assert!(!is_open());
+        assert!(!layer_entry().claimed);
     }
 
     #[test]
     fn what_is_written_inside_comes_back_even_on_unwinding() {
         let mut slot = Slot::default();
         open(&mut slot, || {
-            assert!(is_open());
+            assert!(layer_entry().claimed);
             claim_exposition();
         });
-        assert!(!is_open());
+        assert!(!layer_entry().claimed);
         assert!(matches!(slot.claim, Claim::Exposition));
 
         let mut slot = Slot::default();
@@ -174,7 +230,7 @@ mod tests {
             slot.panicked,
             "the write before the panic reached the layer's slot"
         );
-        assert!(!is_open(), "the slot closed while unwinding");
+        assert!(!layer_entry().claimed, "the slot closed while unwinding");
     }
 
     #[test]
@@ -184,7 +240,7 @@ mod tests {
             let mut inner = Slot::default();
             open(&mut inner, claim_exposition);
             assert!(matches!(inner.claim, Claim::Exposition));
-            assert!(is_open(), "the outer slot is open again");
+            assert!(layer_entry().claimed, "the outer slot is open again");
         });
         assert!(matches!(outer.claim, Claim::Unclaimed));
     }
