@@ -270,7 +270,7 @@ impl Query {
 /// process (`actix_web::test::call_service` and `init_service`, `tower::ServiceExt::oneshot`), not
 /// a server the test spawns, whose requests are served on its own threads (read those with
 /// [`handler`]). The process-wide series and `/metrics` are unchanged, and with no scope active the
-/// request path pays only a flag's test in the thread-local load it makes anyway.
+/// request path pays two relaxed loads of a process-wide count of the scopes being polled.
 ///
 /// # Examples
 ///

@@ -45,8 +45,6 @@ pub(crate) struct LayerRecording<U: Unmetered> {
     started: u64,
     slot: Slot,
     state: State,
-    /// A test scope was being polled on entry: the request is recorded in it too.
-    scoped: bool,
 }
 
 impl<U: Unmetered> LayerRecording<U> {
@@ -54,8 +52,7 @@ impl<U: Unmetered> LayerRecording<U> {
     /// twice), it leaves the request to that one and records nothing.
     #[inline]
     pub(crate) fn begin(request: U) -> Self {
-        let entry = slot::layer_entry();
-        let (state, started) = if entry.claimed {
+        let (state, started) = if slot::is_open() {
             (State::Done, 0)
         } else {
             (State::Serving, clock::now())
@@ -65,7 +62,6 @@ impl<U: Unmetered> LayerRecording<U> {
             started,
             slot: Slot::default(),
             state,
-            scoped: entry.scoped,
         }
     }
 
@@ -112,7 +108,6 @@ impl<U: Unmetered> LayerRecording<U> {
         Some(Ending {
             series: route.status_series(status, outcome),
             started: self.started,
-            scoped: self.scoped,
             #[cfg(feature = "opentelemetry")]
             trace: self
                 .slot
@@ -133,7 +128,7 @@ impl<U: Unmetered> LayerRecording<U> {
             Claim::Unclaimed => {
                 let route = unmetered(&self.request)?;
                 route.enter();
-                if self.scoped {
+                if scope::active() {
                     scope::entered(route);
                 }
                 Some(route)
@@ -153,7 +148,7 @@ impl<U: Unmetered> LayerRecording<U> {
             let series = route.status_series(status, outcome);
             let nanos = clock::nanos_between(self.started, clock::now());
             series.observe(nanos);
-            if self.scoped {
+            if scope::active() {
                 scope::recorded(series, nanos);
             }
         }
@@ -175,7 +170,6 @@ impl<U: Unmetered> Drop for LayerRecording<U> {
 pub(crate) struct Ending {
     series: &'static StatusSeries,
     started: u64,
-    scoped: bool,
     #[cfg(feature = "opentelemetry")]
     trace: Option<crate::hot_path::exemplar::TraceRef>,
 }
@@ -186,7 +180,7 @@ impl Drop for Ending {
         let end = clock::now();
         let nanos = clock::nanos_between(self.started, end);
         let _bucket = self.series.observe(nanos);
-        if self.scoped {
+        if scope::active() {
             scope::recorded(self.series, nanos);
         }
         #[cfg(feature = "opentelemetry")]

@@ -47,8 +47,6 @@ pub struct Recording {
     route: Option<&'static RouteSeries>,
     /// The clock reading at the start, or [`CLAIMED`]: a layer records this request.
     started: u64,
-    /// A test scope was being polled at the start: the end is recorded in it too.
-    scoped: bool,
     /// The trace the handler's own body noted (see [`note_trace`]), for its exemplar.
     #[cfg(feature = "opentelemetry")]
     trace: Option<crate::hot_path::exemplar::TraceRef>,
@@ -91,15 +89,17 @@ impl Recording {
         let method = method_label(method);
         let route = site.route(store, endpoint, method, store.scheme_key(scheme));
         route.enter();
-        let entry = slot::claim(route);
-        if entry.scoped {
+        if scope::active() {
             scope::entered(route);
         }
-        let started = if entry.claimed { CLAIMED } else { clock::now() };
+        let started = if slot::claim(route) {
+            CLAIMED
+        } else {
+            clock::now()
+        };
         Recording {
             route: Some(route),
             started,
-            scoped: entry.scoped,
             #[cfg(feature = "opentelemetry")]
             trace: None,
         }
@@ -142,7 +142,7 @@ impl Recording {
         let nanos = clock::nanos_between(self.started, end);
         let series = route.status_series(status, outcome);
         let _bucket = series.observe(nanos);
-        if self.scoped {
+        if scope::active() {
             scope::recorded(series, nanos);
         }
         // Not for a cancellation: its drop may run anywhere, even where the thread's context is
@@ -171,7 +171,6 @@ impl Recording {
     const FINISHED: Recording = Recording {
         route: None,
         started: 0,
-        scoped: false,
         #[cfg(feature = "opentelemetry")]
         trace: None,
     };

@@ -3,19 +3,28 @@
 //! [`testing::Scope`](crate::testing::Scope).
 //!
 //! A scope is entered around each poll of the test's future ([`within`]): its data goes in a
-//! thread-local, and the flag the hot path reads with the layer's slot
-//! ([`slot::scoped`](crate::hot_path::slot::scoped)) says a scope is there. A recording that
-//! starts under the flag counts its entry here, and its end; without a scope the hot path pays
-//! the flag's test only, in the thread-local load it makes anyway. Only a request served on the
-//! thread polling the test's future is seen: a framework's in-process test client
+//! thread-local, and a process-wide count of the scopes being polled goes up. The hot path
+//! reads that count, one relaxed load of a line nothing writes outside tests, when a request
+//! enters and when it ends; only if a scope is being polled somewhere does it look for one on its
+//! thread, and count the entry or the end there too. Only a request served on the thread
+//! polling the test's future is seen: a framework's in-process test client
 //! (`actix_web::test::call_service`, `tower::ServiceExt::oneshot`), not a server on other threads.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::hot_path::series::{RouteSeries, StatusSeries};
-use crate::hot_path::slot;
+
+/// How many scopes are being polled in the process: 0 outside tests.
+static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether a scope is being polled anywhere: if not, a request is not looked up in one.
+#[inline(always)]
+pub(crate) fn active() -> bool {
+    ACTIVE.load(Ordering::Relaxed) != 0
+}
 
 /// What one scope recorded, per series (keyed by the series' address: they live as long as the
 /// process).
@@ -76,11 +85,13 @@ pub(crate) fn within<R>(scope: &Arc<ScopeData>, f: impl FnOnce() -> R) -> R {
         fn drop(&mut self) {
             let outer = self.0.take();
             CURRENT.with(|current| *current.borrow_mut() = outer);
+            ACTIVE.fetch_sub(1, Ordering::Relaxed);
         }
     }
+    ACTIVE.fetch_add(1, Ordering::Relaxed);
     let outer = CURRENT.with(|current| current.borrow_mut().replace(Arc::clone(scope)));
     let _restore = Restore(outer);
-    slot::scoped(f)
+    f()
 }
 
 /// Runs `f` on the current scope, if there is one.

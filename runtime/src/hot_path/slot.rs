@@ -44,42 +44,16 @@ pub(crate) struct Slot {
     pub(crate) trace: Option<crate::hot_path::exemplar::TraceRef>,
 }
 
-/// This thread's request-local state: the slot a layer's call has open, and whether a test
-/// scope ([`scope`](crate::hot_path::scope)) is being polled. One `Copy` value, so that the
-/// handler learns both from one thread-local load.
-#[derive(Clone, Copy, Default)]
-struct Local {
-    slot: Option<Slot>,
-    scoped: bool,
-}
-
 thread_local! {
-    static LOCAL: Cell<Local> = const {
-        Cell::new(Local {
-            slot: None,
-            scoped: false,
-        })
-    };
+    /// The slot open on this thread, if a layer's call is running on it.
+    static OPEN: Cell<Option<Slot>> = const { Cell::new(None) };
 }
 
-/// What a request entering a handler or a layer finds on its thread.
-#[derive(Clone, Copy)]
-pub(crate) struct Entry {
-    /// A layer's slot was open: the handler claimed it (a layer: it is nested).
-    pub(crate) claimed: bool,
-    /// A test scope is being polled: the request is recorded in it too.
-    pub(crate) scoped: bool,
-}
-
-/// What a companion layer finds on entry: whether another layer's slot is open (it then leaves
-/// the request to that one) and whether a test scope is.
+/// Whether a layer's slot is open on this thread: a second layer inside it leaves the request to
+/// the first.
 #[inline]
-pub(crate) fn layer_entry() -> Entry {
-    let local = LOCAL.get();
-    Entry {
-        claimed: local.slot.is_some(),
-        scoped: local.scoped,
-    }
+pub(crate) fn is_open() -> bool {
+    OPEN.with(|open| open.get().is_some())
 }
 
 /// Runs `f` with `slot` open on this thread, then puts what `f` wrote back into `slot`, even if
@@ -94,60 +68,28 @@ pub(crate) fn open<R>(slot: &mut Slot, f: impl FnOnce() -> R) -> R {
     impl Drop for Close<'_> {
         #[inline]
         fn drop(&mut self) {
-            let mut local = LOCAL.get();
-            if let Some(written) = local.slot {
+            if let Some(written) = OPEN.replace(self.outer) {
                 *self.slot = written;
             }
-            local.slot = self.outer;
-            LOCAL.set(local);
         }
     }
-    let mut local = LOCAL.get();
-    let outer = local.slot.replace(*slot);
-    LOCAL.set(local);
+    let outer = OPEN.replace(Some(*slot));
     let _close = Close { slot, outer };
     f()
 }
 
-/// Runs `f` with a test scope marked active on this thread (the scope's data is elsewhere), and
-/// restores what was there, even if `f` unwinds.
-pub(crate) fn scoped<R>(f: impl FnOnce() -> R) -> R {
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            let mut local = LOCAL.get();
-            local.scoped = self.0;
-            LOCAL.set(local);
-        }
-    }
-    let mut local = LOCAL.get();
-    let _restore = Restore(local.scoped);
-    local.scoped = true;
-    LOCAL.set(local);
-    f()
-}
-
-/// A `#[metered]` handler reached through `route` claims the open slot, if there is one (the
-/// layer then records the request, and the handler does not), and learns whether a test scope
-/// is active: one thread-local load.
+/// A `#[metered]` handler reached through `route` claims the open slot, if there is one: the
+/// layer records the request, and the handler does not.
 #[inline]
-pub(crate) fn claim(route: &'static RouteSeries) -> Entry {
-    let mut local = LOCAL.get();
-    match &mut local.slot {
-        Some(slot) => {
+pub(crate) fn claim(route: &'static RouteSeries) -> bool {
+    OPEN.with(|open| match open.get() {
+        Some(mut slot) => {
             slot.claim = Claim::Handler(route);
-            let scoped = local.scoped;
-            LOCAL.set(local);
-            Entry {
-                claimed: true,
-                scoped,
-            }
+            open.set(Some(slot));
+            true
         }
-        None => Entry {
-            claimed: false,
-            scoped: local.scoped,
-        },
-    }
+        None => false,
+    })
 }
 
 /// The exposition route claims the open slot, if any and if no handler has: scrapes are never
@@ -155,13 +97,14 @@ pub(crate) fn claim(route: &'static RouteSeries) -> Entry {
 /// layer must finish) stays the owner.
 #[inline]
 pub(crate) fn claim_exposition() {
-    let mut local = LOCAL.get();
-    if let Some(slot) = &mut local.slot {
-        if matches!(slot.claim, Claim::Unclaimed) {
-            slot.claim = Claim::Exposition;
-            LOCAL.set(local);
+    OPEN.with(|open| {
+        if let Some(mut slot) = open.get() {
+            if matches!(slot.claim, Claim::Unclaimed) {
+                slot.claim = Claim::Exposition;
+                open.set(Some(slot));
+            }
         }
-    }
+    });
 }
 
 /// A handler that claimed the slot has ended with `outcome`: a panic is noted for the layer (a
@@ -173,19 +116,20 @@ pub(crate) fn handler_ended(
     outcome: Outcome,
     #[cfg(feature = "opentelemetry")] noted: Option<crate::hot_path::exemplar::TraceRef>,
 ) {
-    let mut local = LOCAL.get();
-    if let Some(slot) = &mut local.slot {
-        if outcome == Outcome::Panic {
-            slot.panicked = true;
+    OPEN.with(|open| {
+        if let Some(mut slot) = open.get() {
+            if outcome == Outcome::Panic {
+                slot.panicked = true;
+            }
+            #[cfg(feature = "opentelemetry")]
+            if outcome != Outcome::Cancelled {
+                slot.trace = noted
+                    .or_else(crate::hot_path::exemplar::current_trace)
+                    .or(slot.trace);
+            }
+            open.set(Some(slot));
         }
-        #[cfg(feature = "opentelemetry")]
-        if outcome != Outcome::Cancelled {
-            slot.trace = noted
-                .or_else(crate::hot_path::exemplar::current_trace)
-                .or(slot.trace);
-        }
-        LOCAL.set(local);
-    }
+    });
 }
 
 #[cfg(test)]
@@ -194,24 +138,24 @@ mod tests {
 
     #[test]
     fn nothing_is_open_outside_a_layer_and_claims_are_refused() {
-        assert!(!layer_entry().claimed);
+        assert!(!is_open());
         claim_exposition();
         handler_ended(
             Outcome::Panic,
             #[cfg(feature = "opentelemetry")]
             None,
         );
-        assert!(!layer_entry().claimed);
+        assert!(!is_open());
     }
 
     #[test]
     fn what_is_written_inside_comes_back_even_on_unwinding() {
         let mut slot = Slot::default();
         open(&mut slot, || {
-            assert!(layer_entry().claimed);
+            assert!(is_open());
             claim_exposition();
         });
-        assert!(!layer_entry().claimed);
+        assert!(!is_open());
         assert!(matches!(slot.claim, Claim::Exposition));
 
         let mut slot = Slot::default();
@@ -230,7 +174,7 @@ mod tests {
             slot.panicked,
             "the write before the panic reached the layer's slot"
         );
-        assert!(!layer_entry().claimed, "the slot closed while unwinding");
+        assert!(!is_open(), "the slot closed while unwinding");
     }
 
     #[test]
@@ -240,7 +184,7 @@ mod tests {
             let mut inner = Slot::default();
             open(&mut inner, claim_exposition);
             assert!(matches!(inner.claim, Claim::Exposition));
-            assert!(layer_entry().claimed, "the outer slot is open again");
+            assert!(is_open(), "the outer slot is open again");
         });
         assert!(matches!(outer.claim, Claim::Unclaimed));
     }
