@@ -13,7 +13,8 @@
 //! | `hot_path/` | [`HandlerSite`], [`Recording`] and the series they write, and the companion layer's recording and the slot a handler claims under it: what runs per request | vocabulary |
 //! | `vocabulary/` | label and family names, [`Outcome`], [`Objective`] | nothing |
 //!
-//! [`testing`] reads recorded values in tests without parsing text.
+//! [`testing`] reads recorded values in tests without parsing text, process-wide or only what one
+//! test made ([`testing::Scope`]).
 //!
 //! # Examples
 //!
