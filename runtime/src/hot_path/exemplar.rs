@@ -40,10 +40,14 @@ pub(crate) fn current_trace() -> Option<TraceRef> {
     })
 }
 
+/// What a handler's body noted of its trace: `None` if it has not run yet (or is no
+/// `#[metered]` body), `Some(None)` if it ran outside any sampled trace.
+pub(crate) type Noted = Option<Option<TraceRef>>;
+
 thread_local! {
-    /// The trace a `#[metered]` handler's own body noted on this thread during the poll of it
-    /// that is running (see [`noting`]).
-    static NOTED: std::cell::Cell<Option<TraceRef>> = const { std::cell::Cell::new(None) };
+    /// What a `#[metered]` handler's own body noted on this thread during the poll of it that is
+    /// running (see [`noting`]).
+    static NOTED: std::cell::Cell<Noted> = const { std::cell::Cell::new(None) };
 }
 
 /// Notes the current trace, if any, for the recording whose poll of the user's future is running:
@@ -52,14 +56,13 @@ thread_local! {
 /// when the recording ends, outside.
 #[inline]
 pub(crate) fn note_current_trace() {
-    if let Some(trace) = current_trace() {
-        NOTED.set(Some(trace));
-    }
+    NOTED.set(Some(current_trace()));
 }
 
-/// Runs `poll` (one poll of a handler's own future) and returns what its body noted then.
+/// Runs `poll` (one poll of a handler's own future) and returns what its body noted then: only
+/// the first poll runs the start of the body.
 #[inline]
-pub(crate) fn noting<R>(poll: impl FnOnce() -> R) -> (R, Option<TraceRef>) {
+pub(crate) fn noting<R>(poll: impl FnOnce() -> R) -> (R, Noted) {
     NOTED.set(None);
     let output = poll();
     (output, NOTED.take())

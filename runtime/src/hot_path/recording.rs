@@ -47,9 +47,10 @@ pub struct Recording {
     route: Option<&'static RouteSeries>,
     /// The clock reading at the start, or [`CLAIMED`]: a layer records this request.
     started: u64,
-    /// The trace the handler's own body noted (see [`note_trace`]), for its exemplar.
+    /// The trace the handler's own body noted (see [`note_trace`]), for its exemplar: looked up
+    /// at the end only if the body noted nothing (a recording begun by hand has no such body).
     #[cfg(feature = "opentelemetry")]
-    trace: Option<crate::hot_path::exemplar::TraceRef>,
+    trace: crate::hot_path::exemplar::Noted,
 }
 
 /// Notes the trace the handler's body runs in, for its exemplar: `#[metered]` puts a call to it
@@ -149,7 +150,10 @@ impl Recording {
         // being torn down.
         #[cfg(feature = "opentelemetry")]
         if outcome != Outcome::Cancelled {
-            if let Some(trace) = self.trace.or_else(crate::hot_path::exemplar::current_trace) {
+            let trace = self
+                .trace
+                .unwrap_or_else(crate::hot_path::exemplar::current_trace);
+            if let Some(trace) = trace {
                 series.exemplars.offer(_bucket, nanos, end, trace);
             }
         }

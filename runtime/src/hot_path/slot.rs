@@ -114,7 +114,7 @@ pub(crate) fn claim_exposition() {
 #[cold]
 pub(crate) fn handler_ended(
     outcome: Outcome,
-    #[cfg(feature = "opentelemetry")] noted: Option<crate::hot_path::exemplar::TraceRef>,
+    #[cfg(feature = "opentelemetry")] noted: crate::hot_path::exemplar::Noted,
 ) {
     OPEN.with(|open| {
         if let Some(mut slot) = open.get() {
@@ -124,7 +124,7 @@ pub(crate) fn handler_ended(
             #[cfg(feature = "opentelemetry")]
             if outcome != Outcome::Cancelled {
                 slot.trace = noted
-                    .or_else(crate::hot_path::exemplar::current_trace)
+                    .unwrap_or_else(crate::hot_path::exemplar::current_trace)
                     .or(slot.trace);
             }
             open.set(Some(slot));
