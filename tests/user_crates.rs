@@ -13,9 +13,11 @@
 //! A `prometheus = "0.14"` beside `handler-metrics` once failed to compile, because its default
 //! `protobuf` feature swapped the `prometheus::proto` model under the runtime; no test inside the
 //! workspace could see it. Each test here builds one variant (a warning in the user's crate
-//! fails it), starts it, sends its metered handler a request, scrapes `/metrics` in both formats,
-//! parses both with the Python Prometheus client's parsers and checks our family, the user's
-//! counter, and the process collector's families (present exactly where `process` is on); the
+//! fails it), starts it, sends its metered handler a request and, where a framework serves, a
+//! request no handler serves (the servers wrap the companion layer, as the README's quick start
+//! does), scrapes `/metrics` in both formats, parses both with the Python Prometheus client's
+//! parsers and checks our family (the unmetered request counted once), the user's counter, and
+//! the process collector's families (present exactly where `process` is on); the
 //! classic text passes `promtool check metrics`. The user's counter is written the same, to the
 //! byte, in every variant. All variants share one target directory, `target/user-crates`.
 //!
@@ -135,6 +137,16 @@ fn check(variant: &Variant) {
     for (framework, _) in variant.handlers {
         assert_eq!(get(service.addr(framework), "/users/7"), Some(200));
     }
+    // The frameworks' servers wrap the companion layer, as the README's quick start does: a
+    // scanner's request, which no handler serves, is counted once per server.
+    let layered: Vec<_> = variant
+        .handlers
+        .iter()
+        .filter(|(framework, _)| *framework != "runtime")
+        .collect();
+    for (framework, _) in &layered {
+        assert_eq!(get(service.addr(framework), "/wp-login.php"), Some(404));
+    }
     let sent = variant.handlers.len() as f64;
     let addr = service.addr(variant.handlers[0].0);
 
@@ -155,6 +167,17 @@ fn check(variant: &Variant) {
             let ours = parsed.sum("http_requests", "http_requests_total", &labels);
             assert_eq!(ours, 1.0, "{format}: our series of {handler}");
         }
+        let unmetered = [
+            ("handler", "unmetered"),
+            ("endpoint", "unmatched"),
+            ("status", "404"),
+        ];
+        let scanned = parsed.sum("http_requests", "http_requests_total", &unmetered);
+        assert_eq!(
+            scanned,
+            layered.len() as f64,
+            "{format}: the requests no handler served, once each, and no scrape"
+        );
         let users = parsed.sum("user_jobs", "user_jobs_total", &[]);
         assert_eq!(users, sent, "{format}: the user's own counter");
 

@@ -60,6 +60,7 @@ mod on_actix {
             App::new()
                 .service(get_user)
                 .service(handler_metrics::actix::metrics())
+                .wrap(handler_metrics::actix::middleware())
         };
         let server = HttpServer::new(app)
             .workers(1)
@@ -85,7 +86,8 @@ mod on_axum {
     pub(crate) fn serve(listener: std::net::TcpListener) {
         let app: Router = Router::new()
             .route("/users/{id}", get(get_user_axum))
-            .merge(handler_metrics::axum::metrics());
+            .merge(handler_metrics::axum::metrics())
+            .layer(handler_metrics::axum::layer());
         let runtime = tokio::runtime::Runtime::new().expect("a runtime");
         runtime.block_on(async move {
             listener.set_nonblocking(true).expect("non-blocking");
