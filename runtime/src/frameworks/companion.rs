@@ -36,13 +36,13 @@ impl Options {
     /// and `path` is excluded: its template is listed, or, without one, its exact path.
     #[inline]
     pub(crate) fn excludes(&self, template: Option<&str>, path: &str) -> bool {
-        !self.exclude.is_empty() && {
-            let key = template.unwrap_or(path);
-            self.exclude.iter().any(|excluded| **excluded == *key)
-        }
+        let key = template.unwrap_or(path);
+        self.exclude.iter().any(|excluded| **excluded == *key)
     }
 
-    /// Whether any path is excluded at all (most applications exclude none, and pay nothing).
+    /// Whether any path is excluded at all: the actix middleware copies the exclusions into a
+    /// request's future only then.
+    #[cfg(feature = "actix")]
     #[inline]
     pub(crate) fn excludes_any(&self) -> bool {
         !self.exclude.is_empty()

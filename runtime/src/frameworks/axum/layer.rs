@@ -132,11 +132,10 @@ where
     fn call(&mut self, request: Request<B>) -> Self::Future {
         // Under `Router::layer`, routing has run: the template is in the request's extensions.
         let template = request.extensions().get::<MatchedPath>().cloned();
-        let excluded = self.options.excludes_any()
-            && self.options.excludes(
-                template.as_ref().map(MatchedPath::as_str),
-                request.uri().path(),
-            );
+        let excluded = self.options.excludes(
+            template.as_ref().map(MatchedPath::as_str),
+            request.uri().path(),
+        );
         let scheme = request
             .uri()
             .scheme_str()
