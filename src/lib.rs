@@ -36,9 +36,9 @@ pub use handler_metrics_macros::metered;
 pub use handler_metrics_runtime::testing;
 pub use handler_metrics_runtime::{
     method_label, Config, ConfigError, ExpositionError, FamilyNames, Format, HandlerSite, Metrics,
-    Naming, Objective, Outcome, Recording, RuleOptions, Scheme, Scrape, CONTENT_TYPE,
-    DEFAULT_BUCKETS, IN_FLIGHT_LABELS, OPENMETRICS_CONTENT_TYPE, OTHER_METHOD, REQUEST_LABELS,
-    RESERVED_LABELS, UNMATCHED_ENDPOINT, UNMETERED_HANDLER,
+    Naming, NativeHistograms, Objective, Outcome, Recording, RuleOptions, Scheme, Scrape,
+    CONTENT_TYPE, DEFAULT_BUCKETS, IN_FLIGHT_LABELS, OPENMETRICS_CONTENT_TYPE, OTHER_METHOD,
+    PROTOBUF_CONTENT_TYPE, REQUEST_LABELS, RESERVED_LABELS, UNMATCHED_ENDPOINT, UNMETERED_HANDLER,
 };
 
 /// actix-web 4 (feature `actix`, on by default): the `#[metered]` attribute, the `/metrics`

@@ -24,6 +24,7 @@ pub(crate) mod clock;
 pub(crate) mod exemplar;
 #[cfg(any(feature = "actix", feature = "axum"))]
 pub(crate) mod layer;
+pub(crate) mod native;
 pub(crate) mod recording;
 pub(crate) mod scope;
 pub(crate) mod series;

@@ -41,7 +41,7 @@ pub use hot_path::site::HandlerSite;
 pub use registry::config::Config;
 pub use registry::error::ConfigError;
 pub use registry::exposition::{
-    ExpositionError, Format, Scrape, CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE,
+    ExpositionError, Format, Scrape, CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE, PROTOBUF_CONTENT_TYPE,
 };
 pub use registry::metrics::Metrics;
 pub use slo::rules::RuleOptions;
@@ -51,6 +51,7 @@ pub use vocabulary::names::{
     UNMATCHED_ENDPOINT, UNMETERED_HANDLER,
 };
 pub use vocabulary::naming::{FamilyNames, Naming, Scheme};
+pub use vocabulary::native::NativeHistograms;
 pub use vocabulary::objective::Objective;
 pub use vocabulary::outcome::Outcome;
 

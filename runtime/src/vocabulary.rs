@@ -5,5 +5,6 @@
 pub(crate) mod buckets;
 pub(crate) mod names;
 pub(crate) mod naming;
+pub(crate) mod native;
 pub(crate) mod objective;
 pub(crate) mod outcome;

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use crate::hot_path::append_only::AppendOnly;
 use crate::hot_path::clock;
+use crate::hot_path::native::{NativeCounts, NativeLayout, NativeValues};
 use crate::hot_path::shards::Sharded;
 use crate::vocabulary::naming::{Naming, Scheme};
 use crate::vocabulary::outcome::Outcome;
@@ -52,6 +53,8 @@ pub(crate) struct Buckets {
     nanos: Box<[u64]>,
     /// The same as written in `le`.
     pub(crate) texts: Box<[String]>,
+    /// Native buckets' settings, when configured.
+    pub(crate) native: Option<&'static NativeLayout>,
 }
 
 /// One (status, outcome) of a route series: a histogram whose count is also the request counter.
@@ -81,6 +84,8 @@ pub(crate) struct StatusSeries {
     /// The trace of a recent request per bucket.
     #[cfg(feature = "opentelemetry")]
     pub(crate) exemplars: crate::hot_path::exemplar::Exemplars,
+    /// Native buckets, when configured.
+    native: Option<NativeCounts>,
 }
 
 /// A snapshot of a histogram, for exposition.
@@ -112,6 +117,7 @@ impl RouteSeries {
         labels: Vec<(String, String)>,
         bounds: &'static [f64],
         custom_buckets: bool,
+        native: Option<&'static NativeLayout>,
     ) -> RouteSeries {
         RouteSeries {
             handler,
@@ -127,6 +133,7 @@ impl RouteSeries {
                 bounds,
                 nanos: bounds.iter().map(|b| (b * 1e9).round() as u64).collect(),
                 texts: bounds.iter().map(f64::to_string).collect(),
+                native,
             },
             custom_buckets,
         }
@@ -170,6 +177,7 @@ impl RouteSeries {
                 created: clock::unix_seconds_now(),
                 #[cfg(feature = "opentelemetry")]
                 exemplars: crate::hot_path::exemplar::Exemplars::new(self.buckets.bounds.len() + 1),
+                native: self.buckets.native.map(NativeCounts::new),
             },
         )
     }
@@ -205,6 +213,9 @@ impl StatusSeries {
             .unwrap_or(bounds.len());
         let sum_slot = bounds.len() + 1;
         self.histogram.add_pair((bucket, 1), (sum_slot, nanos));
+        if let Some(native) = &self.native {
+            native.observe(nanos);
+        }
         bucket
     }
 
@@ -240,6 +251,11 @@ impl StatusSeries {
 
     pub(crate) fn sum_seconds(&self) -> f64 {
         self.histogram.sum(self.bounds() + 1) as f64 / 1e9
+    }
+
+    /// The native buckets, if configured.
+    pub(crate) fn native_values(&self) -> Option<NativeValues> {
+        self.native.as_ref().map(NativeCounts::values)
     }
 
     /// The histogram as exposed. The sum is read last, so it covers at least the counted requests.

@@ -180,6 +180,7 @@ impl HandlerSite {
                     labels,
                     bounds,
                     custom,
+                    store.native,
                 )
             },
         );
@@ -291,6 +292,7 @@ mod tests {
             objectives,
             false,
             Naming::Prometheus,
+            None,
         )
     }
 

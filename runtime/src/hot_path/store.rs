@@ -3,8 +3,10 @@
 
 use crate::hot_path::append_only::AppendOnly;
 use crate::hot_path::clock;
+use crate::hot_path::native::NativeLayout;
 use crate::hot_path::series::RouteSeries;
 use crate::vocabulary::naming::{Naming, Scheme};
+use crate::vocabulary::native::NativeHistograms;
 use crate::vocabulary::objective::Objective;
 
 /// The series of one installed configuration, and the settings they are created with.
@@ -22,6 +24,9 @@ pub(crate) struct Store {
     pub(crate) routes: AppendOnly<&'static RouteSeries>,
     /// The label names series are created with.
     pub(crate) naming: Naming,
+    /// Native histograms beside the classic buckets, if configured: one layout every series
+    /// shares (leaked, like the series: a configuration lives as long as the process).
+    pub(crate) native: Option<&'static NativeLayout>,
 }
 
 impl Store {
@@ -31,6 +36,7 @@ impl Store {
         objectives: Vec<Objective>,
         implicit: bool,
         naming: Naming,
+        native: Option<NativeHistograms>,
     ) -> Store {
         // Calibrate the clock now, at start-up, rather than in the first request.
         let _ = clock::clock();
@@ -41,6 +47,7 @@ impl Store {
             implicit,
             routes: AppendOnly::new(),
             naming,
+            native: native.map(|settings| &*Box::leak(Box::new(NativeLayout::new(&settings)))),
         }
     }
 

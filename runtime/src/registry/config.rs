@@ -2,6 +2,7 @@
 
 use prometheus::Registry;
 
+use crate::hot_path::store::Store;
 use crate::registry::error::ConfigError;
 use crate::registry::metrics::Metrics;
 use crate::registry::state::ExpositionOptions;
@@ -11,6 +12,7 @@ use crate::slo::{dashboard, rules};
 use crate::vocabulary::buckets::{check_buckets, DEFAULT_BUCKETS};
 use crate::vocabulary::names::{check_label_name, check_namespace};
 use crate::vocabulary::naming::{FamilyNames, Naming};
+use crate::vocabulary::native::NativeHistograms;
 use crate::vocabulary::objective::Objective;
 
 /// Start-up configuration of handler-metrics. Optional: without it, the first metered request
@@ -43,6 +45,7 @@ pub struct Config {
     objectives: Vec<Objective>,
     exposition: ExpositionOptions,
     naming: Naming,
+    native: Option<NativeHistograms>,
 }
 
 impl Default for Config {
@@ -69,6 +72,7 @@ impl Config {
             objectives: Vec::new(),
             exposition: ExpositionOptions::default(),
             naming: Naming::Prometheus,
+            native: None,
         }
     }
 
@@ -168,6 +172,28 @@ impl Config {
     /// ```
     pub fn openmetrics_created(mut self, enabled: bool) -> Self {
         self.exposition.created = enabled;
+        self
+    }
+
+    /// Records both duration families as native histograms too, beside their classic buckets:
+    /// exponential buckets whose resolution the settings choose (see [`NativeHistograms`]),
+    /// one series per label set. Off by default.
+    ///
+    /// Prometheus reads them from a protobuf scrape only, which `/metrics` then answers when the
+    /// `Accept` header prefers it (Prometheus 2.40+ with `--enable-feature=native-histograms`,
+    /// or 3.8+ with `scrape_native_histograms: true`). Text scrapes are unchanged: classic
+    /// buckets only.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use handler_metrics_runtime::{Config, NativeHistograms};
+    ///
+    /// let config = Config::new().native_histograms(NativeHistograms::new());
+    /// # let _ = config;
+    /// ```
+    pub fn native_histograms(mut self, settings: NativeHistograms) -> Self {
+        self.native = Some(settings);
         self
     }
 
@@ -347,19 +373,24 @@ impl Config {
             }
         }
         self.check_objectives()?;
+        if let Some(native) = &self.native {
+            native
+                .check()
+                .map_err(|reason| ConfigError::InvalidNativeHistograms { reason })?;
+        }
         let names = FamilyNames::with_naming(self.namespace.as_deref(), self.naming);
         let registry = self
             .registry
             .unwrap_or_else(|| prometheus::default_registry().clone());
-        Ok(Metrics::new(
-            names,
+        let store = Store::new(
             self.buckets,
             self.const_labels,
-            registry,
             self.objectives,
             false,
-            self.exposition,
-        ))
+            names.naming,
+            self.native,
+        );
+        Ok(Metrics::new(names, store, registry, self.exposition))
     }
 }
 
@@ -378,5 +409,9 @@ mod tests {
                 .contains("constant label `a` is given twice")
         );
         assert!(err(Config::new().buckets([])).contains("at least one bucket"));
+        assert!(
+            err(Config::new().native_histograms(NativeHistograms::new().bucket_factor(0.5)))
+                .starts_with("invalid native histogram settings: the bucket factor 0.5")
+        );
     }
 }

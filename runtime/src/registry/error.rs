@@ -48,6 +48,12 @@ pub enum ConfigError {
         /// What rule they break.
         reason: String,
     },
+    /// The [`NativeHistograms`](crate::NativeHistograms) settings cannot be used.
+    #[error("invalid native histogram settings: {reason}")]
+    InvalidNativeHistograms {
+        /// What is wrong with them.
+        reason: String,
+    },
     /// An objective is malformed, given twice, or its latency threshold is not one of the
     /// configured buckets.
     #[error("invalid objective `{name}`: {reason}")]

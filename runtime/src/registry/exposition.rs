@@ -1,16 +1,20 @@
-//! Exposition: the registry in Prometheus's classic text format or in OpenMetrics 1.0, chosen by
-//! the scraper's `Accept` header, gzipped when its `Accept-Encoding` allows.
+//! Exposition: the registry in Prometheus's classic text format, in OpenMetrics 1.0 or (with
+//! native histograms configured) in the protobuf format, chosen by the scraper's `Accept`
+//! header, gzipped when its `Accept-Encoding` allows.
 //!
 //! - [`negotiation`]: which format and encoding a request asks for;
 //! - [`families`]: our own families, written straight from the series in either format;
 //! - [`openmetrics`]: everything else in the registry (the user's `prometheus` metrics) in
 //!   OpenMetrics; [`classic`]: the same in the classic format, the `prometheus` crate's
-//!   `TextEncoder` but for the untyped families it cannot write.
+//!   `TextEncoder` but for the untyped families it cannot write;
+//! - [`protobuf`]: the whole registry as length-delimited protobuf messages, ours with their
+//!   native buckets.
 
 mod classic;
 mod families;
 mod negotiation;
 mod openmetrics;
+mod protobuf;
 
 use std::io::Write as _;
 
@@ -38,6 +42,19 @@ pub const CONTENT_TYPE: &str = prometheus::TEXT_FORMAT;
 /// ```
 pub const OPENMETRICS_CONTENT_TYPE: &str =
     "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// The `Content-Type` of the protobuf format: length-delimited `io.prometheus.client.MetricFamily`
+/// messages.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(
+///     handler_metrics_runtime::PROTOBUF_CONTENT_TYPE,
+///     "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited",
+/// );
+/// ```
+pub const PROTOBUF_CONTENT_TYPE: &str = prometheus::PROTOBUF_FORMAT;
 
 /// Why the registry could not be exposed.
 ///
@@ -85,18 +102,40 @@ pub enum Format {
     Text,
     /// OpenMetrics 1.0 text, `application/openmetrics-text; version=1.0.0`.
     OpenMetrics,
+    /// Length-delimited protobuf messages, [`PROTOBUF_CONTENT_TYPE`]: what Prometheus reads
+    /// native histograms from. [`Metrics::scrape`](crate::Metrics::scrape) answers it only with
+    /// native histograms configured.
+    Protobuf,
 }
 
 impl Format {
     /// The format an `Accept` header asks for: OpenMetrics when it names
     /// `application/openmetrics-text` (version 1.0.0 or no version) with a quality at least as
     /// high as any range that covers the classic format (`text/plain`, `text/*`, `*/*`); the
-    /// classic format otherwise, also without a header or with one that cannot be read.
+    /// classic format otherwise, also without a header or with one that cannot be read. Never
+    /// [`Format::Protobuf`]: see [`from_accept_with_protobuf`](Format::from_accept_with_protobuf).
     pub fn from_accept(accept: Option<&str>) -> Format {
-        match accept {
-            Some(accept) if negotiation::prefers_openmetrics(accept) => Format::OpenMetrics,
-            _ => Format::Text,
-        }
+        negotiation::choose(accept.unwrap_or(""), false)
+    }
+
+    /// As [`from_accept`](Format::from_accept), but [`Format::Protobuf`] when the header names
+    /// `application/vnd.google.protobuf` with `proto=io.prometheus.client.MetricFamily` and
+    /// `encoding=delimited`, with a quality above 0 and at least that of either text format.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use handler_metrics_runtime::Format;
+    ///
+    /// // What Prometheus 2.42 sends with `--enable-feature=native-histograms`:
+    /// let prometheus = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;\
+    ///                   encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,\
+    ///                   text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+    /// assert_eq!(Format::from_accept_with_protobuf(Some(prometheus)), Format::Protobuf);
+    /// assert_eq!(Format::from_accept(Some(prometheus)), Format::OpenMetrics);
+    /// ```
+    pub fn from_accept_with_protobuf(accept: Option<&str>) -> Format {
+        negotiation::choose(accept.unwrap_or(""), true)
     }
 
     /// The `Content-Type` of the format.
@@ -112,6 +151,7 @@ impl Format {
         match self {
             Format::Text => CONTENT_TYPE,
             Format::OpenMetrics => OPENMETRICS_CONTENT_TYPE,
+            Format::Protobuf => PROTOBUF_CONTENT_TYPE,
         }
     }
 }
@@ -195,26 +235,42 @@ impl Scrape {
 }
 
 /// The registry of `shared` in `format`.
-pub(crate) fn encode(shared: &Shared, format: Format) -> Result<String, ExpositionError> {
-    if let Some(reason) = shared.registration_error.get() {
-        return Err(ExpositionError::NotRegistered(reason.clone()));
+pub(crate) fn encode(shared: &Shared, format: Format) -> Result<Vec<u8>, ExpositionError> {
+    match format {
+        Format::Protobuf => {
+            check_registered(shared)?;
+            let others = gather_others(&shared.registry);
+            let mut bytes = Vec::with_capacity(32 * 1024);
+            protobuf::write(shared, &others, &mut bytes)?;
+            Ok(bytes)
+        }
+        Format::Text | Format::OpenMetrics => encode_text(shared, format).map(String::into_bytes),
     }
+}
+
+/// The registry of `shared` in a text format (the classic one for [`Format::Protobuf`]).
+pub(crate) fn encode_text(shared: &Shared, format: Format) -> Result<String, ExpositionError> {
+    check_registered(shared)?;
     // Everything else in the registry goes through `gather()`; our own families are written
     // straight from the series, with labels rendered at the first scrape.
     let others = gather_others(&shared.registry);
     let mut text = String::with_capacity(64 * 1024);
-    match format {
-        Format::Text => {
-            classic::write_families(&others, &mut text)?;
-            families::write(shared, Format::Text, &mut text);
-        }
-        Format::OpenMetrics => {
-            openmetrics::write_families(&others, &mut text);
-            families::write(shared, Format::OpenMetrics, &mut text);
-            text.push_str("# EOF\n");
-        }
+    if format == Format::OpenMetrics {
+        openmetrics::write_families(&others, &mut text);
+        families::write(shared, Format::OpenMetrics, &mut text);
+        text.push_str("# EOF\n");
+    } else {
+        classic::write_families(&others, &mut text)?;
+        families::write(shared, Format::Text, &mut text);
     }
     Ok(text)
+}
+
+fn check_registered(shared: &Shared) -> Result<(), ExpositionError> {
+    match shared.registration_error.get() {
+        Some(reason) => Err(ExpositionError::NotRegistered(reason.clone())),
+        None => Ok(()),
+    }
 }
 
 /// The answer to a scrape with these `Accept` and `Accept-Encoding` headers.
@@ -223,7 +279,7 @@ pub(crate) fn scrape(
     accept: Option<&str>,
     accept_encoding: Option<&str>,
 ) -> Result<Scrape, ExpositionError> {
-    let format = Format::from_accept(accept);
+    let format = negotiation::choose(accept.unwrap_or(""), shared.store.native.is_some());
     let text = encode(shared, format)?;
     let gzip = accept_encoding.is_some_and(negotiation::accepts_gzip);
     let body = if gzip {
@@ -234,11 +290,11 @@ pub(crate) fn scrape(
             flate2::Compression::fast(),
         );
         encoder
-            .write_all(text.as_bytes())
+            .write_all(&text)
             .and_then(|()| encoder.finish())
             .map_err(ExpositionError::Gzip)?
     } else {
-        text.into_bytes()
+        text
     };
     Ok(Scrape { format, gzip, body })
 }

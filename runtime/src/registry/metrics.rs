@@ -20,7 +20,6 @@ use crate::registry::state::{ExpositionOptions, Shared};
 use crate::vocabulary::buckets::DEFAULT_BUCKETS;
 use crate::vocabulary::names::{method_label, UNMATCHED_ENDPOINT};
 use crate::vocabulary::naming::{FamilyNames, Scheme};
-use crate::vocabulary::objective::Objective;
 
 /// The configuration every `#[metered]` handler records into, once installed.
 static GLOBAL: OnceLock<Metrics> = OnceLock::new();
@@ -54,18 +53,14 @@ impl std::fmt::Debug for Metrics {
 impl Metrics {
     pub(crate) fn new(
         names: FamilyNames,
-        buckets: Vec<f64>,
-        const_labels: Vec<(String, String)>,
+        store: Store,
         registry: Registry,
-        objectives: Vec<Objective>,
-        implicit: bool,
         exposition: ExpositionOptions,
     ) -> Self {
-        let naming = names.naming;
         Metrics {
             shared: Arc::new(Shared {
                 names,
-                store: Store::new(buckets, const_labels, objectives, implicit, naming),
+                store,
                 registry,
                 registration_error: OnceLock::new(),
                 registry_shape: OnceLock::new(),
@@ -178,13 +173,19 @@ impl Metrics {
     /// ```
     pub fn global() -> &'static Metrics {
         GLOBAL.get_or_init(|| {
-            let metrics = Metrics::new(
-                FamilyNames::new(None),
+            let names = FamilyNames::new(None);
+            let store = Store::new(
                 DEFAULT_BUCKETS.to_vec(),
                 Vec::new(),
-                prometheus::default_registry().clone(),
                 Vec::new(),
                 true,
+                names.naming,
+                None,
+            );
+            let metrics = Metrics::new(
+                names,
+                store,
+                prometheus::default_registry().clone(),
                 ExpositionOptions::default(),
             );
             if let Err(err) = metrics.register() {
@@ -270,7 +271,7 @@ impl Metrics {
     /// assert!(text.contains(r#"handler="encode_example""#));
     /// ```
     pub fn encode_text(&self) -> Result<String, ExpositionError> {
-        exposition::encode(&self.shared, Format::Text)
+        exposition::encode_text(&self.shared, Format::Text)
     }
 
     /// Everything in the configured registry in OpenMetrics 1.0 text (the user's own
@@ -295,7 +296,32 @@ impl Metrics {
     /// assert!(text.ends_with("# EOF\n"));
     /// ```
     pub fn encode_openmetrics(&self) -> Result<String, ExpositionError> {
-        exposition::encode(&self.shared, Format::OpenMetrics)
+        exposition::encode_text(&self.shared, Format::OpenMetrics)
+    }
+
+    /// Everything in the configured registry in the protobuf format ([`PROTOBUF_CONTENT_TYPE`](
+    /// crate::PROTOBUF_CONTENT_TYPE)): length-delimited `io.prometheus.client.MetricFamily`
+    /// messages, our histograms with their native buckets when
+    /// [`Config::native_histograms`](crate::Config::native_histograms) is set. What a Prometheus
+    /// that reads native histograms gets from [`scrape`](Metrics::scrape).
+    ///
+    /// # Errors
+    ///
+    /// As [`encode_text`](Metrics::encode_text).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use handler_metrics_runtime::{HandlerSite, Metrics};
+    ///
+    /// static SITE: HandlerSite = HandlerSite::new("protobuf_example", &[], &[]);
+    /// Metrics::global().begin(&SITE, Some("/"), "GET").finish(200);
+    ///
+    /// let bytes = Metrics::global().encode_protobuf().unwrap();
+    /// assert!(bytes.windows(16).any(|label| label == b"protobuf_example"));
+    /// ```
+    pub fn encode_protobuf(&self) -> Result<Vec<u8>, ExpositionError> {
+        exposition::encode(&self.shared, Format::Protobuf)
     }
 
     /// The answer to a scrape that sent these `Accept` and `Accept-Encoding` headers (`None`
