@@ -7,8 +7,9 @@
 # Setup: the stable Rust toolchain and the nightly one (for `-Z direct-minimal-versions` only),
 # access to crates.io, plus Prometheus and promtool from Debian's `prometheus` package, installed
 # here when missing (as root, or through sudo), and the Python Prometheus client
-# (`prometheus_client` from PyPI, whose OpenMetrics parser checks our output), installed with pip
-# for the current user's python3 when missing.
+# (`prometheus_client` from PyPI, whose OpenMetrics parser checks our output) and grpcio-tools
+# (its `protoc` and protobuf runtime decode our protobuf output), installed with pip for the
+# current user's python3 when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,16 @@ if ! python3 -c 'import prometheus_client.openmetrics.parser' 2>/dev/null; then
             'prometheus_client==0.26.0'
 fi
 python3 -c 'import importlib.metadata as m; print("prometheus_client", m.version("prometheus_client"))'
+
+# The independent protobuf decoder: Google's protobuf runtime, and the `protoc` that grpcio-tools
+# ships to compile client_model's `metrics.proto` (tests/support/decode_protobuf.py).
+if ! python3 -c 'import grpc_tools.protoc, google.protobuf' 2>/dev/null; then
+    echo "test-all: installing grpcio-tools (protoc and the protobuf runtime) with pip"
+    python3 -m pip install --quiet --disable-pip-version-check 'grpcio-tools==1.85.4' \
+        || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages \
+            'grpcio-tools==1.85.4'
+fi
+python3 -c 'import importlib.metadata as m; print("grpcio-tools", m.version("grpcio-tools"), "protobuf", m.version("protobuf"))'
 
 # The crate as users get it: every feature combination (ours with `prometheus`'s) passes clippy,
 # the packaged crates build from their `.crate` files, and the declared dependency floors build.

@@ -13,6 +13,7 @@ use crate::hot_path::series::{RouteSeries, StatusSeries};
 use crate::registry::metrics::Metrics;
 use crate::vocabulary::names::OTHER_METHOD;
 use crate::vocabulary::naming::Scheme;
+use crate::vocabulary::native;
 use crate::vocabulary::outcome::Outcome;
 
 /// Starts a query over the series of the handler labelled `handler`.
@@ -187,6 +188,43 @@ impl Query {
         sum
     }
 
+    /// The native histogram of the matching series, merged (at the lowest schema among them),
+    /// when [`Config::native_histograms`](crate::Config::native_histograms) is set: its counts
+    /// and quantiles as Prometheus reads them from a protobuf scrape. `None` without native
+    /// histograms. Process-wide: a [`Scope`] does not narrow it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(handler_metrics_runtime::testing::handler("nobody").native().is_none());
+    /// ```
+    pub fn native(&self) -> Option<NativeHistogram> {
+        let mut series = Vec::new();
+        let mut configured = Metrics::global().shared.store.native.is_some();
+        self.for_each_status(|s| {
+            if let Some(values) = s.native_values() {
+                configured = true;
+                series.push(values);
+            }
+        });
+        if !configured {
+            return None;
+        }
+        let zero_threshold = series.first().map_or(0.0, |v| v.zero_threshold);
+        let zero_count = series.iter().map(|v| v.zero_count).sum();
+        let parts: Vec<(i8, &[(i32, u64)])> = series
+            .iter()
+            .map(|v| (v.schema, v.buckets.as_slice()))
+            .collect();
+        let (schema, buckets) = native::merge(&parts);
+        Some(NativeHistogram {
+            schema,
+            zero_threshold,
+            zero_count,
+            buckets,
+        })
+    }
+
     /// The sum of the in-flight gauge (`http_requests_in_flight`, or
     /// `http_server_active_requests`) over the matching endpoints and methods.
     ///
@@ -257,6 +295,82 @@ impl Query {
         let mut total = 0;
         self.for_each_status(|s| total += value(s));
         total
+    }
+}
+
+/// A native histogram read by [`Query::native`]: the schema, the zero bucket and the populated
+/// exponential buckets, as a protobuf scrape carries them.
+///
+/// # Examples
+///
+/// ```
+/// use handler_metrics_runtime::{testing, Config, HandlerSite, Metrics, NativeHistograms};
+///
+/// Config::new().native_histograms(NativeHistograms::new()).install().unwrap();
+/// static SITE: HandlerSite = HandlerSite::new("native_example", &[], &[]);
+/// let recording = Metrics::global().begin(&SITE, Some("/"), "GET");
+/// std::thread::sleep(std::time::Duration::from_millis(20));
+/// recording.finish(200);
+///
+/// let native = testing::handler("native_example").native().unwrap();
+/// assert_eq!(native.schema(), 3);
+/// assert_eq!(native.count(), 1);
+/// let median = native.quantile(0.5).unwrap();
+/// assert!(median >= 0.02 / 1.1, "{median}");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct NativeHistogram {
+    schema: i8,
+    zero_threshold: f64,
+    zero_count: u64,
+    buckets: Vec<(i32, u64)>,
+}
+
+impl NativeHistogram {
+    /// The schema, −4 to 8: bucket `k` holds `(2^((k-1)/2^schema), 2^(k/2^schema)]` seconds.
+    pub fn schema(&self) -> i8 {
+        self.schema
+    }
+
+    /// Durations at or below this many seconds count in the zero bucket.
+    pub fn zero_threshold(&self) -> f64 {
+        self.zero_threshold
+    }
+
+    /// Requests in the zero bucket.
+    pub fn zero_count(&self) -> u64 {
+        self.zero_count
+    }
+
+    /// The populated buckets, ascending: (key, requests).
+    pub fn buckets(&self) -> &[(i32, u64)] {
+        &self.buckets
+    }
+
+    /// Requests counted: the zero bucket's and every other's (`histogram_count`).
+    pub fn count(&self) -> u64 {
+        self.zero_count + self.buckets.iter().map(|b| b.1).sum::<u64>()
+    }
+
+    /// The `q`-quantile in seconds, estimated as Prometheus 2.42's `histogram_quantile` does
+    /// (linear within the bucket where the rank falls); `None` with no request, or `q` outside
+    /// `0..=1`.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        native::quantile(
+            q,
+            self.schema,
+            self.zero_threshold,
+            self.zero_count,
+            &self.buckets,
+        )
+    }
+
+    /// The bounds of bucket `key` in seconds: (exclusive lower, inclusive upper).
+    pub fn bucket_bounds(&self, key: i32) -> (f64, f64) {
+        (
+            native::upper_bound(self.schema, key - 1),
+            native::upper_bound(self.schema, key),
+        )
     }
 }
 

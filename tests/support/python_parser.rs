@@ -1,6 +1,8 @@
 //! The Python Prometheus client's parsers (`prometheus_client` from PyPI), run on a real scrape
 //! by `scrape_and_parse.py`: an OpenMetrics parser and a classic-format parser that no one here
-//! wrote. `scripts/test-all.sh` installs the package when it is missing.
+//! wrote; and Google's protobuf runtime for Python on client_model's `metrics.proto`, compiled by
+//! grpcio-tools' `protoc` (`decode_protobuf.py`), for the protobuf format. `scripts/test-all.sh`
+//! installs the packages when they are missing.
 
 use std::net::SocketAddr;
 use std::process::Command;
@@ -65,7 +67,8 @@ pub(crate) fn scrape_and_parse(
             .arg(format!("http://{addr}{path}"))
             .arg(accept)
             .arg(accept_encoding),
-        "",
+        b"",
+        "prometheus_client",
     )
 }
 
@@ -77,8 +80,21 @@ pub(crate) fn parse(text: &str, content_type: &str) -> Parsed {
             .arg(SCRIPT)
             .arg("-")
             .arg(content_type),
-        text,
+        text.as_bytes(),
+        "prometheus_client",
     )
+}
+
+/// Decodes a protobuf exposition (gzipped or not) with `decode_protobuf.py`: `{"families": [..]}`,
+/// each family as protobuf's `MessageToDict` gives it (64-bit integers as strings), native
+/// buckets decoded into `native_buckets` ([key, count] pairs). Panics with the decoder's message
+/// if the body does not decode.
+pub(crate) fn decode_protobuf(body: &[u8]) -> serde_json::Value {
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/support/decode_protobuf.py"
+    );
+    run(Command::new("python3").arg(script), body, "grpcio-tools").0
 }
 
 const SCRIPT: &str = concat!(
@@ -86,8 +102,9 @@ const SCRIPT: &str = concat!(
     "/tests/support/scrape_and_parse.py"
 );
 
-/// Runs the script with `stdin` on its standard input and reads its JSON.
-fn run(command: &mut Command, stdin: &str) -> Parsed {
+/// Runs the script with `stdin` on its standard input and reads its JSON; `package` is the PyPI
+/// package it needs.
+fn run(command: &mut Command, stdin: &[u8], package: &str) -> Parsed {
     use std::io::Write as _;
     use std::process::Stdio;
     let mut child = command
@@ -96,21 +113,18 @@ fn run(command: &mut Command, stdin: &str) -> Parsed {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|err| {
-            panic!("run python3 (CPython 3 with `pip install prometheus_client`, which scripts/test-all.sh installs): {err}")
+            panic!("run python3 (CPython 3 with `pip install {package}`, which scripts/test-all.sh installs): {err}")
         });
     let mut input = child.stdin.take().expect("piped");
-    input.write_all(stdin.as_bytes()).expect("write the text");
+    input.write_all(stdin).expect("write the body");
     drop(input);
     let output = child.wait_with_output().expect("python3 ends");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        !stderr.contains("No module named 'prometheus_client'"),
-        "the Python package `prometheus_client` is missing: `python3 -m pip install \
-         prometheus_client` (scripts/test-all.sh installs it)"
+        !stderr.contains("No module named"),
+        "a Python package is missing: `python3 -m pip install {package}` (scripts/test-all.sh \
+         installs it):\n{stderr}"
     );
-    assert!(
-        output.status.success(),
-        "scrape_and_parse.py failed:\n{stderr}"
-    );
+    assert!(output.status.success(), "{command:?} failed:\n{stderr}");
     Parsed(serde_json::from_slice(&output.stdout).expect("the script prints JSON"))
 }

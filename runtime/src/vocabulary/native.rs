@@ -211,7 +211,6 @@ fn frexp(value: f64) -> (f64, i32) {
 }
 
 /// The upper bound of bucket `key` at `schema`: `2^(key/2^schema)`.
-#[cfg(test)]
 pub(crate) fn upper_bound(schema: i8, key: i32) -> f64 {
     (f64::from(key) * (-f64::from(schema)).exp2()).exp2()
 }
@@ -223,6 +222,56 @@ pub(crate) fn coarser_key(key: i32, from: i8, to: i8) -> i32 {
     let shift = i32::from(from - to);
     // `key` ends its group when it is a multiple of the group size: ceil(key / 2^shift).
     (key + (1 << shift) - 1) >> shift
+}
+
+/// Sparse buckets of several series merged at the lowest of their schemas: `(schema, buckets)`
+/// each, buckets ascending. Returns the schema and the merged buckets, ascending.
+pub(crate) fn merge(histograms: &[(i8, &[(i32, u64)])]) -> (i8, Vec<(i32, u64)>) {
+    let schema = histograms.iter().map(|h| h.0).min().unwrap_or(0);
+    let mut merged = std::collections::BTreeMap::new();
+    for &(from, buckets) in histograms {
+        for &(key, count) in buckets {
+            *merged.entry(coarser_key(key, from, schema)).or_insert(0u64) += count;
+        }
+    }
+    (schema, merged.into_iter().collect())
+}
+
+/// The `q`-quantile (0 ≤ q ≤ 1) of a native histogram, as Prometheus 2.42's
+/// `histogram_quantile` estimates it: the bucket where the rank `q·count` falls, and a linear
+/// interpolation within it (the zero bucket spans 0 to the threshold). `None` when empty or `q` is
+/// not within 0..=1.
+pub(crate) fn quantile(
+    q: f64,
+    schema: i8,
+    zero_threshold: f64,
+    zero_count: u64,
+    buckets: &[(i32, u64)],
+) -> Option<f64> {
+    let count = zero_count + buckets.iter().map(|b| b.1).sum::<u64>();
+    if count == 0 || !(0.0..=1.0).contains(&q) {
+        return None;
+    }
+    let rank = q * count as f64;
+    let mut below = 0u64;
+    let ranges = std::iter::once((0.0, zero_threshold, zero_count)).chain(
+        buckets
+            .iter()
+            .map(|&(key, n)| (upper_bound(schema, key - 1), upper_bound(schema, key), n)),
+    );
+    let mut last = 0.0;
+    for (lower, upper, n) in ranges {
+        if n == 0 {
+            continue;
+        }
+        if (below + n) as f64 >= rank {
+            let within = (rank - below as f64) / n as f64;
+            return Some(lower + (upper - lower) * within);
+        }
+        below += n;
+        last = upper;
+    }
+    Some(last)
 }
 
 /// Sparse buckets (ascending keys, non-zero counts) reduced to at most `limit` populated ones by
@@ -448,6 +497,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn quantiles_interpolate_within_the_bucket_of_their_rank() {
+        // Schema 0: bucket 1 is (1, 2], bucket 2 is (2, 4].
+        let buckets = [(1, 2), (2, 2)];
+        assert_eq!(quantile(0.5, 0, 1e-9, 0, &buckets), Some(2.0));
+        assert_eq!(quantile(0.25, 0, 1e-9, 0, &buckets), Some(1.5));
+        assert_eq!(quantile(1.0, 0, 1e-9, 0, &buckets), Some(4.0));
+        assert_eq!(quantile(0.0, 0, 1e-9, 0, &buckets), Some(1.0));
+        // The zero bucket comes first, from 0 to the threshold.
+        assert_eq!(quantile(0.25, 0, 0.5, 2, &buckets[..1]), Some(0.25));
+        assert_eq!(quantile(0.5, 0, 1e-9, 0, &[]), None);
+        assert_eq!(quantile(1.5, 0, 1e-9, 0, &buckets), None);
+        // Within the bucket factor of the true value: 300 ms at schema 3.
+        let key = Bounds::new(3).key(0.3);
+        let estimate = quantile(0.5, 3, 1e-9, 0, &[(key, 10)]).unwrap();
+        assert!((0.3 / 1.1..=0.3 * 1.1).contains(&estimate), "{estimate}");
+    }
+
+    #[test]
+    fn merging_series_of_different_schemas_counts_each_once() {
+        let fine: &[(i32, u64)] = &[(1, 1), (2, 1), (3, 1)];
+        let coarse: &[(i32, u64)] = &[(1, 5)];
+        let (schema, merged) = merge(&[(2, fine), (0, coarse)]);
+        assert_eq!(schema, 0);
+        // Keys 1..=3 of schema 2 lie in (1, 2^(3/4)] ⊂ (1, 2]: bucket 1 of schema 0.
+        assert_eq!(merged, [(1, 8)]);
+        assert_eq!(merge(&[]), (0, vec![]));
     }
 
     #[test]

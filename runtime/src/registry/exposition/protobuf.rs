@@ -83,11 +83,11 @@ fn families(shared: &Shared) -> Vec<messages::MetricFamily> {
         families.push(messages::MetricFamily {
             name: format!("{prefix}{}", family.name(names)),
             help: family.help().to_owned(),
-            r#type: match family {
+            r#type: Some(match family {
                 Family::Duration | Family::CustomDuration => messages::HISTOGRAM,
                 Family::InFlight => messages::GAUGE,
                 Family::Requests => messages::COUNTER,
-            },
+            }),
             metric,
         });
     }
@@ -203,9 +203,10 @@ mod messages {
         pub(super) name: String,
         #[prost(string, tag = "2")]
         pub(super) help: String,
-        /// `MetricType`: the constants above.
-        #[prost(int32, tag = "3")]
-        pub(super) r#type: i32,
+        /// `MetricType`: the constants above. Written even when 0 (a counter), as the Go client
+        /// and the `prometheus` crate write it.
+        #[prost(int32, optional, tag = "3")]
+        pub(super) r#type: Option<i32>,
         #[prost(message, repeated, tag = "4")]
         pub(super) metric: Vec<Metric>,
     }
