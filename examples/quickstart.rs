@@ -24,6 +24,9 @@
 //!   (`http_server_request_duration_seconds{http_route,...}`; default `prometheus`).
 //! - `METRICS_OPENMETRICS_CREATED`: `1` adds `_created` samples to OpenMetrics scrapes (default
 //!   off; see `Config::openmetrics_created`).
+//! - `METRICS_NATIVE_HISTOGRAMS`: `1` records the duration histograms as native histograms too,
+//!   which a Prometheus started with `--enable-feature=native-histograms` scrapes over protobuf
+//!   (default off; see `Config::native_histograms`).
 //!
 //! With `--features opentelemetry`, each request is served in an OpenTelemetry span (continuing
 //! the caller's `traceparent`), and OpenMetrics scrapes carry, per histogram bucket, the trace id

@@ -15,9 +15,10 @@
 //! ```
 //!
 //! Configuration from the environment, as `quickstart.rs`: `PORT`, `METRICS_NAMESPACE`,
-//! `METRICS_CONST_LABELS`, `METRICS_NAMING`, `METRICS_OPENMETRICS_CREATED`. With `--features opentelemetry`, each
-//! request is served in an OpenTelemetry span and OpenMetrics scrapes carry trace ids as
-//! exemplars, as in `quickstart.rs`.
+//! `METRICS_CONST_LABELS`, `METRICS_NAMING`, `METRICS_OPENMETRICS_CREATED`,
+//! `METRICS_NATIVE_HISTOGRAMS`. With `--features opentelemetry`, each request is served in an
+//! OpenTelemetry span and OpenMetrics scrapes carry trace ids as exemplars, as in
+//! `quickstart.rs`.
 
 use std::sync::Arc;
 use std::time::Duration;

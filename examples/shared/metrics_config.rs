@@ -2,7 +2,7 @@
 //! (`quickstart.rs`) and the generator of its Prometheus rules and Grafana dashboard
 //! (`rules.rs`), so that both always describe the same metrics.
 
-use handler_metrics::{Config, Naming, Objective};
+use handler_metrics::{Config, Naming, NativeHistograms, Objective};
 
 /// The users and items API: 99.9 % of requests succeed, 99 % finish within 250 ms.
 pub(crate) const USERS: Objective = Objective::new("users")
@@ -15,7 +15,7 @@ pub(crate) const REPORTS: Objective = Objective::new("reports")
     .latency(1.0, 0.95);
 
 /// The configuration from `METRICS_NAMESPACE`, `METRICS_CONST_LABELS`, `METRICS_NAMING` and
-/// `METRICS_OPENMETRICS_CREATED`, with the objectives.
+/// `METRICS_OPENMETRICS_CREATED` and `METRICS_NATIVE_HISTOGRAMS`, with the objectives.
 pub(crate) fn metrics_config() -> std::io::Result<Config> {
     let mut config = Config::new().objective(USERS).objective(REPORTS);
     if let Ok(namespace) = std::env::var("METRICS_NAMESPACE") {
@@ -32,6 +32,9 @@ pub(crate) fn metrics_config() -> std::io::Result<Config> {
     }
     if std::env::var("METRICS_OPENMETRICS_CREATED").is_ok_and(|v| v == "1") {
         config = config.openmetrics_created(true);
+    }
+    if std::env::var("METRICS_NATIVE_HISTOGRAMS").is_ok_and(|v| v == "1") {
+        config = config.native_histograms(NativeHistograms::new());
     }
     if let Ok(labels) = std::env::var("METRICS_CONST_LABELS") {
         for pair in labels.split(',').filter(|p| !p.is_empty()) {
