@@ -65,3 +65,18 @@ for framework in actix axum; do
         echo "| $framework | $routes | $bare | $((metered - bare)) | $((forward - bare)) | **$((layered - bare))** | **$((layer_bare - bare))** | $outer | $((peer - bare)) |"
     done
 done
+
+# Native histograms (`Config::native_histograms`): the same `#[metered]` and layered requests with
+# them on. The durations of a run stay in a few buckets, whose chunks the warm-up allocates.
+echo
+echo "| framework | routes | \`#[metered]\` | \`#[metered]\`, native on | native adds | layer + \`#[metered]\` | the same, native on | native adds |"
+echo "|---|---|---|---|---|---|---|---|"
+for framework in actix axum; do
+    for routes in 4 203; do
+        metered="$(per_request "$framework-metered-$routes")"
+        metered_native="$(service_stack_per_request "$bin" "$framework-metered-$routes" "$n" native)"
+        layered="$(per_request "$framework-layered-$routes")"
+        layered_native="$(service_stack_per_request "$bin" "$framework-layered-$routes" "$n" native)"
+        echo "| $framework | $routes | $metered | $metered_native | **$((metered_native - metered))** | $layered | $layered_native | **$((layered_native - layered))** |"
+    done
+done

@@ -23,23 +23,23 @@ fi
 prometheus --version 2>&1 | head -n 1
 promtool --version 2>&1 | head -n 1
 
-if ! python3 -c 'import prometheus_client.openmetrics.parser' 2>/dev/null; then
-    echo "test-all: installing the Python Prometheus client (prometheus_client) with pip"
-    python3 -m pip install --quiet --disable-pip-version-check 'prometheus_client==0.26.0' \
-        || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages \
-            'prometheus_client==0.26.0'
-fi
-python3 -c 'import importlib.metadata as m; print("prometheus_client", m.version("prometheus_client"))'
-
+# Installs the PyPI package SPEC (name==version) with pip when `import MODULES` fails, for the
+# machine's python3, or for the current user where the system's packages are not writable.
+python_package() {
+    local modules="$1" spec="$2"
+    if ! python3 -c "import $modules" 2>/dev/null; then
+        echo "test-all: installing $spec with pip"
+        python3 -m pip install --quiet --disable-pip-version-check "$spec" \
+            || python3 -m pip install --quiet --disable-pip-version-check --user \
+                --break-system-packages "$spec"
+    fi
+    python3 -c "import importlib.metadata as m; print('$spec'.split('==')[0], m.version('$spec'.split('==')[0]))"
+}
+# The Python Prometheus client, whose parsers check our text formats.
+python_package prometheus_client.openmetrics.parser 'prometheus_client==0.26.0'
 # The independent protobuf decoder: Google's protobuf runtime, and the `protoc` that grpcio-tools
 # ships to compile client_model's `metrics.proto` (tests/support/decode_protobuf.py).
-if ! python3 -c 'import grpc_tools.protoc, google.protobuf' 2>/dev/null; then
-    echo "test-all: installing grpcio-tools (protoc and the protobuf runtime) with pip"
-    python3 -m pip install --quiet --disable-pip-version-check 'grpcio-tools==1.85.4' \
-        || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages \
-            'grpcio-tools==1.85.4'
-fi
-python3 -c 'import importlib.metadata as m; print("grpcio-tools", m.version("grpcio-tools"), "protobuf", m.version("protobuf"))'
+python_package 'grpc_tools.protoc, google.protobuf' 'grpcio-tools==1.85.4'
 
 # The crate as users get it: every feature combination (ours with `prometheus`'s) passes clippy,
 # the packaged crates build from their `.crate` files, and the declared dependency floors build.

@@ -8,13 +8,14 @@
 //!
 //! Usage:
 //! - `service_stack [rounds, default 15] [requests per variant and round, default 20000]`
-//! - `service_stack one <framework>-<variant>-<routes> <requests> [traced]`: only that many
+//! - `service_stack one <framework>-<variant>-<routes> <requests> [traced|native]`: only that many
 //!   requests of one variant (`bare`, `metered`, `byhand`, `pattern` (actix), `forward` (a layer
 //!   that only forwards), `layered` (the companion layer around `#[metered]`), `layerbare` (the
 //!   companion layer around the bare handler), `outer` (axum: the companion layer around the whole
 //!   router), `peer` (actix-web-prom / axum-prometheus)), for counting instructions under valgrind
 //!   (`scripts/bench-instructions.sh`); `traced` (feature `opentelemetry`) runs them inside a
-//!   sampled OpenTelemetry context (`scripts/bench-exemplars.sh`).
+//!   sampled OpenTelemetry context (`scripts/bench-exemplars.sh`); `native` installs a
+//!   configuration with native histograms first (`scripts/bench-instructions.sh`).
 
 use std::future::Future;
 use std::hint::black_box;
@@ -315,6 +316,12 @@ fn main() {
             parts.next().expect("variant"),
             parts.next().and_then(|r| r.parse().ok()).expect("routes"),
         );
+        if args.get(3).map(String::as_str) == Some("native") {
+            handler_metrics::Config::new()
+                .native_histograms(handler_metrics::NativeHistograms::new())
+                .install()
+                .expect("native histograms install");
+        }
         let stack = Stack::new(framework, routes, variant);
         // `traced` (with the `opentelemetry` feature): every request runs inside a sampled
         // OpenTelemetry context, as under a traced middleware, so each one offers an exemplar.
