@@ -95,6 +95,15 @@ fn prometheus_reads_native_histograms_over_protobuf_and_classic_ones_without_the
         "histogram_quantile(0.5) = {median}"
     );
     println!("native: histogram_count {sent} requests, histogram_quantile(0.5) = {median} s");
+    // The latency SLI of the generated rules: the share within a threshold, by
+    // `histogram_fraction` over the native buckets.
+    let fraction = |threshold: f64| {
+        native.scalar(&format!(
+            "histogram_fraction(0, {threshold}, sum(rate({slow}[1m])))"
+        ))
+    };
+    assert_eq!(fraction(0.25), 0.0, "no 300 ms request is within 250 ms");
+    assert_eq!(fraction(0.6), 1.0, "every one is within 600 ms");
     let sum = native.scalar(&format!("histogram_sum(sum({slow}))"));
     assert!(sum >= 0.3 * sent as f64, "histogram_sum = {sum}");
     // 2.42 keeps the native form only: no `_bucket` series for a family sent with both.
@@ -126,4 +135,45 @@ fn prometheus_reads_native_histograms_over_protobuf_and_classic_ones_without_the
         no_native.iter().all(|(_, v)| *v == 0.0),
         "no native histogram without the flag: {no_native:?}"
     );
+}
+
+#[test]
+fn under_the_opentelemetry_naming_requests_are_the_native_histograms_count() {
+    let env = [
+        ("METRICS_NATIVE_HISTOGRAMS", "1"),
+        ("METRICS_NAMING", "opentelemetry"),
+    ];
+    let instances: Vec<ExampleServer> = [Framework::Actix, Framework::Axum]
+        .iter()
+        .map(|framework| ExampleServer::start(framework.example(), &env))
+        .collect();
+    let targets: Vec<SocketAddr> = instances.iter().map(|i| i.addr).collect();
+    let native = Prometheus::start_with(
+        "quickstart",
+        &targets,
+        None,
+        &["--enable-feature=native-histograms"],
+    );
+    for instance in &instances {
+        for _ in 0..3 {
+            let (status, _) =
+                request(instance.addr, "GET", "/slow?ms=300", None).expect("a response");
+            assert_eq!(status, 200);
+        }
+    }
+    let slow = r#"http_server_request_duration_seconds{job="quickstart",handler="slow"}"#;
+    let count = format!("histogram_count(sum({slow}))");
+    wait_until(
+        "the native Prometheus has scraped every slow request",
+        || native.scalar(&count) == 6.0,
+    );
+    let median = native.scalar(&format!("histogram_quantile(0.5, sum({slow}))"));
+    assert!(
+        (0.3 / 1.1..=0.3 * 1.1).contains(&median),
+        "histogram_quantile(0.5) = {median}"
+    );
+    // No `_count` series: the generated rules read `histogram_count` under this naming.
+    let classic_count = native
+        .query(r#"http_server_request_duration_seconds_count{job="quickstart",handler="slow"}"#);
+    assert!(classic_count.is_empty(), "{classic_count:?}");
 }

@@ -8,7 +8,10 @@
 //! generated Grafana dashboard and of the README is accepted by the query API and returns data.
 //!
 //! The same again under the OpenTelemetry naming (`METRICS_NAMING=opentelemetry`, read by the
-//! service and by the rules generator alike), with the README's queries for that naming.
+//! service and by the rules generator alike), with the README's queries for that naming; and with
+//! native histograms (`METRICS_NATIVE_HISTOGRAMS=1`, a Prometheus started with
+//! `--enable-feature=native-histograms`), whose rules and dashboard read the native form, with
+//! the README's queries in that form.
 //!
 //! Every process started here is stopped when the test ends, pass or fail.
 
@@ -67,7 +70,7 @@ fn readme_queries(fence: &str) -> Vec<String> {
 }
 
 fn failing_handler_fires_the_fast_burn_page_and_every_query_is_valid(framework: Framework) {
-    fires_and_every_query_is_valid(framework, &[], "```promql");
+    fires_and_every_query_is_valid(framework, &[], "```promql", &[]);
 }
 
 fn under_the_opentelemetry_naming_too(framework: Framework) {
@@ -75,13 +78,33 @@ fn under_the_opentelemetry_naming_too(framework: Framework) {
         framework,
         &[("METRICS_NAMING", "opentelemetry")],
         "```promql opentelemetry",
+        &[],
     );
 }
 
-fn fires_and_every_query_is_valid(framework: Framework, env: &[(&str, &str)], fence: &str) {
+fn with_native_histograms_too(framework: Framework) {
+    fires_and_every_query_is_valid(
+        framework,
+        &[("METRICS_NATIVE_HISTOGRAMS", "1")],
+        "```promql native",
+        &["--enable-feature=native-histograms"],
+    );
+}
+
+fn fires_and_every_query_is_valid(
+    framework: Framework,
+    env: &[(&str, &str)],
+    fence: &str,
+    prometheus_flags: &[&str],
+) {
     let service = ExampleServer::start(framework.example(), env);
     let rules = rules_example_with(&["--time-scale", "60", "--min-requests", "10"], env);
-    let prometheus = Prometheus::start_with_rules("quickstart", &[service.addr], Some(&rules));
+    let prometheus = Prometheus::start_with(
+        "quickstart",
+        &[service.addr],
+        Some(&rules),
+        prometheus_flags,
+    );
 
     // Healthy traffic for both objectives, then the report backend goes down.
     let started = Instant::now();
@@ -152,6 +175,21 @@ fn fires_and_every_query_is_valid(framework: Framework, env: &[(&str, &str)], fe
         evaluated,
         rules.matches("- record:").count() + rules.matches("- alert:").count()
     );
+    // The latency SLI has data in every form (native: `histogram_fraction` over the native
+    // buckets), and the fast `users` handlers spend none of their latency budget.
+    let slow = prometheus.query(&format!(
+        "{}{{objective=\"users\"}}",
+        rules
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("- record: "))
+            .find(|r| r.contains("_slow:ratio_rate5m"))
+            .expect("a slow-ratio record")
+    ));
+    assert!(!slow.is_empty(), "no latency SLI for the users objective");
+    assert!(
+        slow.iter().all(|(_, ratio)| *ratio < 0.5),
+        "the users handlers are fast: {slow:?}"
+    );
 
     // The dashboard's queries: accepted by Prometheus, and each has data.
     let dashboard: serde_json::Value =
@@ -210,4 +248,5 @@ fn fires_and_every_query_is_valid(framework: Framework, env: &[(&str, &str)], fe
 both_frameworks!(
     failing_handler_fires_the_fast_burn_page_and_every_query_is_valid,
     under_the_opentelemetry_naming_too,
+    with_native_histograms_too,
 );

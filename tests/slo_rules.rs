@@ -6,7 +6,9 @@
 mod support;
 
 use actix_web::{test as actix_test, web, App, HttpResponse};
-use handler_metrics::{metered, Config, ConfigError, Metrics, Naming, Objective, RuleOptions};
+use handler_metrics::{
+    metered, Config, ConfigError, Metrics, Naming, NativeHistograms, Objective, RuleOptions,
+};
 use support::prometheus::promtool;
 
 const CHECKOUT: Objective = Objective::new("checkout")
@@ -89,6 +91,22 @@ fn promtool_check_rules_accepts_every_variant() {
             ),
         ),
         ("no objectives", Config::new().prometheus_rules().unwrap()),
+        (
+            "native histograms",
+            checkout_rules(
+                Config::new().native_histograms(NativeHistograms::new()),
+                &RuleOptions::new(),
+            ),
+        ),
+        (
+            "native histograms under the opentelemetry naming",
+            checkout_rules(
+                Config::new()
+                    .naming(Naming::OpenTelemetry)
+                    .native_histograms(NativeHistograms::new()),
+                &RuleOptions::new(),
+            ),
+        ),
     ];
     for (name, rules) in variants {
         let file = dir.join(format!("{}.yml", name.replace(' ', "-")));
@@ -133,6 +151,73 @@ fn opentelemetry_rules_read_only_opentelemetry_names() {
     ] {
         assert!(!rules.contains(default_name), "{default_name} in:\n{rules}");
     }
+}
+
+/// The rules of a configuration, one rule (`- record:` or `- alert:` and what follows) each.
+fn rule_blocks(rules: &str) -> Vec<String> {
+    let mut blocks: Vec<String> = Vec::new();
+    for line in rules.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("- record:") || trimmed.starts_with("- alert:") {
+            blocks.push(String::new());
+        }
+        if let Some(block) = blocks.last_mut() {
+            block.push_str(line);
+            block.push('\n');
+        }
+    }
+    blocks
+}
+
+#[test]
+fn native_rules_read_the_native_histograms_and_nothing_else_changes() {
+    let native = Config::new().native_histograms(NativeHistograms::new());
+    let classic_rules = checkout_rules(Config::new(), &RuleOptions::new());
+    let native_rules = checkout_rules(native, &RuleOptions::new());
+    // A Prometheus that reads native histograms stores no `_bucket`, `_count` or `_sum` of them.
+    for classic_series in ["_bucket", "duration_seconds_count", "duration_seconds_sum"] {
+        assert!(
+            !native_rules.contains(classic_series),
+            "{classic_series} in:\n{native_rules}"
+        );
+    }
+    assert!(
+        native_rules.contains(
+            "1 - histogram_fraction(0, 0.25, sum by (objective, handler) (rate({__name__=~\"(http_requests_duration_seconds|http_requests_custom_duration_seconds)\", objective=\"checkout\"}[5m])))"
+        ),
+        "{native_rules}"
+    );
+    // Every other rule is the classic one, word for word: the error-budget cases of
+    // `promtool test rules` (tests/promtool/checkout.test.yml) cover both forms.
+    let (classic_blocks, native_blocks) = (rule_blocks(&classic_rules), rule_blocks(&native_rules));
+    assert_eq!(classic_blocks.len(), native_blocks.len());
+    let differing: Vec<_> = classic_blocks
+        .iter()
+        .zip(&native_blocks)
+        .filter(|(c, n)| c != n)
+        .map(|(_, n)| n.lines().next().unwrap_or_default().trim().to_owned())
+        .collect();
+    assert!(
+        differing
+            .iter()
+            .all(|rule| rule.contains("_slow:ratio_rate")),
+        "only the slow-ratio records differ: {differing:#?}"
+    );
+    assert_eq!(differing.len(), 8, "one per window: {differing:#?}");
+
+    // Under the OpenTelemetry naming requests are the histogram's count: read with
+    // `histogram_count`, never from `_count`.
+    let otel = checkout_rules(
+        Config::new()
+            .naming(Naming::OpenTelemetry)
+            .native_histograms(NativeHistograms::new()),
+        &RuleOptions::new(),
+    );
+    assert!(!otel.contains("seconds_count"), "{otel}");
+    assert!(
+        otel.contains("histogram_count(rate({__name__=~\"(http_server_request_duration_seconds|"),
+        "{otel}"
+    );
 }
 
 /// Runs `promtool test rules` on the cases in `tests/promtool/<cases>` against the checkout

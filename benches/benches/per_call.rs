@@ -9,7 +9,9 @@
 //! - `metered`: what `#[metered]` adds per request (the recording the generated wrapper does);
 //! - `*_2_threads`: two threads on the same series at once, time per call per thread.
 //!
-//! Run: `cargo bench --manifest-path benches/Cargo.toml --bench per_call`.
+//! Run: `cargo bench --manifest-path benches/Cargo.toml --bench per_call`; with
+//! `PER_CALL_NATIVE=1` in the environment, `#[metered]` records native histograms too
+//! (`Config::native_histograms`).
 
 use std::hint::black_box;
 use std::sync::{Arc, Barrier};
@@ -123,6 +125,12 @@ fn two_threads(iters: u64, call: impl Fn() -> u64 + Send + Sync + 'static) -> Du
 }
 
 fn per_call(c: &mut Criterion) {
+    if std::env::var("PER_CALL_NATIVE").is_ok_and(|v| v == "1") {
+        handler_metrics::Config::new()
+            .native_histograms(handler_metrics::NativeHistograms::new())
+            .install()
+            .expect("native histograms install");
+    }
     let naive = Arc::new(naive());
     let ideal = Arc::new(ideal(&naive));
     // Create the series before measuring, as a running service has.

@@ -4,7 +4,8 @@
 //! first request (its route series and first status series) and for one more status series on
 //! the same route, before the first scrape and after it (the scrape renders label text once).
 //!
-//! Usage: `cargo run --release --manifest-path benches/Cargo.toml --bin series_memory`
+//! Usage: `cargo run --release --manifest-path benches/Cargo.toml --bin series_memory [native]`
+//! (`native`: with `Config::native_histograms(NativeHistograms::new())`).
 
 use std::alloc::System;
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
@@ -61,9 +62,11 @@ fn scrape_bytes() -> isize {
 }
 
 fn main() {
-    handler_metrics::Config::new()
-        .install()
-        .expect("the defaults install");
+    let mut config = handler_metrics::Config::new();
+    if std::env::args().nth(1).as_deref() == Some("native") {
+        config = config.native_histograms(handler_metrics::NativeHistograms::new());
+    }
+    config.install().expect("the configuration installs");
     // Warm up everything global (the registry, the clock, thread-local state) once.
     let warm: &'static HandlerSite = Box::leak(Box::new(HandlerSite::new("warm", &[], &[])));
     bytes_recorded(warm, 2, 200);

@@ -1,6 +1,7 @@
 //! Native-histogram counts of one status series: a zero bucket and exponential buckets at the
-//! configured schema, in chunks allocated the first time a duration lands in their range, so a
-//! series holds memory for the durations it has seen and nothing is allocated once they exist.
+//! configured schema, in chunks of [`CHUNK`] consecutive buckets allocated the first time a
+//! duration lands in their range, so a series holds memory for the durations it has seen and
+//! nothing is allocated once they exist.
 //!
 //! Every duration the clock can measure has its bucket: nanoseconds as a `u64` are 1 ns (just
 //! above 2⁻³⁰ s) to 2⁶⁴ ns (below 2³⁵ s), so the directory spans the buckets of
@@ -8,22 +9,29 @@
 //!
 //! The counts are shared by the threads recording into the series (one atomic addition each),
 //! not sharded like the classic buckets: a request's native bucket is one of many, so two
-//! threads meet on a line only when their durations fall in the same eighth of an octave.
+//! threads meet on a line only when their durations fall in the same few buckets.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
-use crate::vocabulary::native::{reduce, Bounds, Bucket, NativeHistograms};
+use crate::vocabulary::native::{
+    reduce, Bounds, NativeHistograms, Slice, MANTISSA_BITS, MANTISSA_MASK, MAX_SLICES,
+};
 
 /// Seconds at or below `2^LOWEST_EXPONENT` go in the lowest bucket of the directory: below
 /// 1 ns, the clock's resolution.
 const LOWEST_EXPONENT: i32 = -31;
 /// `2^HIGHEST_EXPONENT` seconds is above every duration a `u64` of nanoseconds holds.
 const HIGHEST_EXPONENT: i32 = 35;
-/// Counts per chunk at least: one 64-byte line.
-const MIN_CHUNK: usize = 8;
+/// Buckets per chunk: four octaves at the default schema 3 (256 bytes), so a handler's
+/// durations usually fill one to three chunks; a fixed size keeps the lookup to shifts and masks.
+const CHUNK: usize = 32;
 
-/// The settings every status series of a configuration records native buckets with.
+type Chunk = [AtomicU64; CHUNK];
+
+/// The settings every status series of a configuration records native buckets with, and, for
+/// schemas above 0, the tables that turn a duration into its directory index with two loads:
+/// [`Bounds::key`] with the octave's part precomputed per exponent and the first key subtracted.
 #[derive(Debug)]
 pub(crate) struct NativeLayout {
     bounds: Bounds,
@@ -31,29 +39,60 @@ pub(crate) struct NativeLayout {
     limit: Option<usize>,
     /// The key of the directory's first bucket.
     first_key: i32,
-    /// log2 of the counts per chunk.
-    chunk_shift: u32,
     chunks: usize,
+    /// Schemas above 0: per biased binary exponent `b`, the key of the octave's first bucket
+    /// less one, less the first key: `((b - 1023) << schema) - first_key`.
+    octaves: Option<Box<[i32; 2048]>>,
+    /// Schemas above 0: the slice table, padded to its largest size.
+    slices: [Slice; MAX_SLICES],
+    slice_shift: u32,
 }
 
 impl NativeLayout {
     pub(crate) fn new(settings: &NativeHistograms) -> NativeLayout {
-        let schema = settings.schema();
-        let bounds = Bounds::new(schema);
+        let bounds = Bounds::new(settings.schema());
         let first_key = bounds.key(2f64.powi(LOWEST_EXPONENT));
         let last_key = bounds.key(2f64.powi(HIGHEST_EXPONENT));
         let keys = (last_key - first_key + 1) as usize;
-        let per_chunk = keys
-            .next_power_of_two()
-            .min((1usize << schema.max(0)).max(MIN_CHUNK).next_power_of_two());
+        let schema = bounds.schema();
+        let (table, slice_shift) = bounds.slices();
+        let mut slices = [Slice {
+            below: 0,
+            bound: u64::MAX,
+        }; MAX_SLICES];
+        slices[..table.len()].copy_from_slice(table);
+        let octaves = (schema > 0).then(|| {
+            Box::new(std::array::from_fn(|biased| {
+                ((biased as i32 - 1023) << schema).wrapping_sub(first_key)
+            }))
+        });
         NativeLayout {
             bounds,
             zero_threshold: settings.zero_threshold_seconds(),
             limit: settings.bucket_limit(),
             first_key,
-            chunk_shift: per_chunk.trailing_zeros(),
-            chunks: keys.div_ceil(per_chunk),
+            chunks: keys.div_ceil(CHUNK),
+            octaves,
+            slices,
+            slice_shift,
         }
+    }
+
+    /// The directory index of a duration of `seconds`, above the zero threshold and at least
+    /// 1 ns (a normal float): its key less the first key, or a huge index for a key below it.
+    #[inline]
+    fn index(&self, seconds: f64) -> usize {
+        let key_less_first = match &self.octaves {
+            Some(octaves) => {
+                let bits = seconds.to_bits();
+                let mantissa = bits & MANTISSA_MASK;
+                let slice = self.slices[(mantissa >> self.slice_shift) as usize % MAX_SLICES];
+                // Positive: the sign bit is 0, the biased exponent is all above the mantissa.
+                octaves[(bits >> MANTISSA_BITS) as usize % 2048] + slice.within(mantissa)
+            }
+            None => self.bounds.key(seconds).wrapping_sub(self.first_key),
+        };
+        key_less_first as u32 as usize
     }
 
     pub(crate) fn schema(&self) -> i8 {
@@ -65,7 +104,7 @@ impl NativeLayout {
 pub(crate) struct NativeCounts {
     layout: &'static NativeLayout,
     zero: AtomicU64,
-    chunks: Box<[OnceLock<Box<[AtomicU64]>>]>,
+    chunks: Box<[OnceLock<Box<Chunk>>]>,
 }
 
 /// A snapshot of the native buckets, for exposition: what a Prometheus `Histogram` message
@@ -102,36 +141,34 @@ impl NativeCounts {
     #[inline]
     pub(crate) fn observe(&self, nanos: u64) {
         let layout = self.layout;
-        // Divided, not multiplied by 1e-9: correctly rounded, so a whole number of seconds (or of
-        // a threshold's milliseconds) is exact, and lands on its bound.
-        let seconds = nanos as f64 / 1e9;
-        let key = match layout.bounds.bucket(seconds, layout.zero_threshold) {
-            Some(Bucket::Key(key)) => key,
-            _ => {
-                // At or below the threshold (a duration is never NaN).
-                self.zero.fetch_add(1, Ordering::Relaxed);
-                return;
-            }
+        // Through `i64`, one instruction where `u64` takes six: 2^63 ns is 292 years, and the
+        // saturation keeps even that finite. Divided, not multiplied by 1e-9: correctly rounded,
+        // so a whole number of seconds (or of a threshold's milliseconds) is exact, and lands on
+        // its bound.
+        let seconds = nanos.min(i64::MAX as u64) as i64 as f64 / 1e9;
+        // `Bounds::bucket` for a finite value that is not negative: the zero bucket, or a key.
+        if seconds <= layout.zero_threshold {
+            self.zero.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        // Above 0 and at most 2^35 s: inside the directory, but for durations below 2^-31 s
+        // above a smaller zero threshold, which the clock cannot measure; those would wrap to a
+        // huge index, and count in the lowest bucket.
+        let index = layout.index(seconds);
+        let Some(chunk) = self.chunks.get(index / CHUNK) else {
+            return self.below_the_directory();
         };
-        // Above 0 and at most 2^35 s: inside the directory (the lowest key takes anything
-        // below 2^-31 s above a smaller zero threshold).
-        let index = (key - layout.first_key).max(0) as usize;
-        let chunk = &self.chunks[index >> layout.chunk_shift];
         let counts = match chunk.get() {
             Some(counts) => counts,
-            None => self.allocate(chunk),
+            None => allocate(chunk),
         };
-        counts[index & ((1 << layout.chunk_shift) - 1)].fetch_add(1, Ordering::Relaxed);
+        counts[index % CHUNK].fetch_add(1, Ordering::Relaxed);
     }
 
     #[cold]
     #[inline(never)]
-    fn allocate<'a>(&self, chunk: &'a OnceLock<Box<[AtomicU64]>>) -> &'a [AtomicU64] {
-        chunk.get_or_init(|| {
-            (0..1usize << self.layout.chunk_shift)
-                .map(|_| AtomicU64::new(0))
-                .collect()
-        })
+    fn below_the_directory(&self) {
+        allocate(&self.chunks[0])[0].fetch_add(1, Ordering::Relaxed);
     }
 
     /// The buckets as exposed: populated ones only, halved in resolution while there are more
@@ -144,7 +181,7 @@ impl NativeCounts {
             for (offset, count) in counts.iter().enumerate() {
                 let count = count.load(Ordering::Relaxed);
                 if count > 0 {
-                    let index = (chunk_index << layout.chunk_shift) + offset;
+                    let index = chunk_index * CHUNK + offset;
                     buckets.push((layout.first_key + index as i32, count));
                 }
             }
@@ -159,13 +196,19 @@ impl NativeCounts {
         }
     }
 
-    /// Heap bytes held, for the memory benchmark.
-    #[allow(dead_code)]
+    /// Heap bytes held: the directory and the chunks allocated.
+    #[cfg(test)]
     pub(crate) fn heap_bytes(&self) -> usize {
-        let directory = self.chunks.len() * std::mem::size_of::<OnceLock<Box<[AtomicU64]>>>();
-        let chunk = (1usize << self.layout.chunk_shift) * std::mem::size_of::<AtomicU64>();
-        directory + self.chunks.iter().filter(|c| c.get().is_some()).count() * chunk
+        let directory = self.chunks.len() * std::mem::size_of::<OnceLock<Box<Chunk>>>();
+        let allocated = self.chunks.iter().filter(|c| c.get().is_some()).count();
+        directory + allocated * std::mem::size_of::<Chunk>()
     }
+}
+
+#[cold]
+#[inline(never)]
+fn allocate(chunk: &OnceLock<Box<Chunk>>) -> &Chunk {
+    chunk.get_or_init(|| Box::new(std::array::from_fn(|_| AtomicU64::new(0))))
 }
 
 #[cfg(test)]
@@ -194,7 +237,7 @@ mod tests {
             assert_eq!(values.count(), durations.len() as u64);
             assert_eq!(values.zero_count, 0);
             for nanos in durations {
-                let seconds = nanos as f64 / 1e9;
+                let seconds = nanos.min(i64::MAX as u64) as f64 / 1e9;
                 let key = layout.bounds.key(seconds);
                 assert!(
                     values.buckets.iter().any(|&(k, _)| k == key),
@@ -203,6 +246,37 @@ mod tests {
                 );
                 assert!(upper_bound(values.schema, key - 1) < seconds * (1.0 + 1e-12));
                 assert!(seconds <= upper_bound(values.schema, key) * (1.0 + 1e-12));
+            }
+        }
+    }
+
+    #[test]
+    fn the_index_tables_agree_with_the_key_for_every_schema() {
+        for schema in -4i8..=8 {
+            let factor = (-f64::from(schema)).exp2().exp2() * (1.0 + 1e-12);
+            let layout = layout(NativeHistograms::new().bucket_factor(factor));
+            assert_eq!(layout.schema(), schema);
+            let mut nanos = 1.0f64;
+            while nanos < 1.8e19 {
+                for probe in [nanos, nanos * 1.0001, nanos * 1.37] {
+                    let seconds = probe as u64 as f64 / 1e9;
+                    let expected = (layout.bounds.key(seconds) - layout.first_key) as usize;
+                    assert_eq!(
+                        layout.index(seconds),
+                        expected,
+                        "schema {schema}, {seconds:e} s"
+                    );
+                }
+                nanos *= 1.07;
+            }
+            // Whole seconds and milliseconds, on bounds at every schema.
+            for seconds in [1.0, 2.0, 0.5, 0.25, 1024.0, 0.001, 0.3] {
+                let expected = (layout.bounds.key(seconds) - layout.first_key) as usize;
+                assert_eq!(
+                    layout.index(seconds),
+                    expected,
+                    "schema {schema}, {seconds} s"
+                );
             }
         }
     }
@@ -251,12 +325,18 @@ mod tests {
         let empty = counts.heap_bytes();
         counts.observe(300_000_000);
         counts.observe(310_000_000);
-        assert_eq!(counts.heap_bytes(), empty + 64, "one chunk of 8 counts");
-        counts.observe(2_000_000);
+        assert_eq!(counts.heap_bytes(), empty + 256, "one chunk of 32 counts");
+        counts.observe(1_000_000_000);
         assert_eq!(
             counts.heap_bytes(),
-            empty + 128,
-            "another octave, another chunk"
+            empty + 256,
+            "1 s: four octaves a chunk, the same"
+        );
+        counts.observe(2_000_000);
+        assert_eq!(counts.heap_bytes(), empty + 512, "2 ms: another chunk");
+        assert!(
+            empty <= 17 * 16,
+            "a directory of 17 chunks at schema 3: {empty}"
         );
     }
 }

@@ -286,10 +286,10 @@ impl Config {
     fn queries(&self) -> Result<Queries, ConfigError> {
         self.check_namespace()?;
         self.check_objectives()?;
-        Ok(Queries::new(FamilyNames::with_naming(
-            self.namespace.as_deref(),
-            self.naming,
-        )))
+        Ok(Queries::new(
+            FamilyNames::with_naming(self.namespace.as_deref(), self.naming),
+            self.native.is_some(),
+        ))
     }
 
     fn check_namespace(&self) -> Result<(), ConfigError> {

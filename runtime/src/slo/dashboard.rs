@@ -16,7 +16,7 @@ const UNMETERED_FILTER: &str = "instance=~\"$instance\"";
 /// The dashboard JSON, ready for Grafana's "Import dashboard". Every expression comes from
 /// [`Queries`].
 pub(crate) fn render(queries: &Queries, objectives: &[Objective]) -> String {
-    let total = &queries.names.requests_total;
+    let total = queries.request_series();
     let labels = queries.names.naming.labels();
     let (route, method, status) = (labels.route, labels.method, labels.status);
     let mut panels = vec![

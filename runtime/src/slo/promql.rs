@@ -83,15 +83,58 @@ pub(crate) struct Queries {
     pub(crate) names: FamilyNames,
     /// `http_requests` with the namespace: the metric part of recording rule names.
     base: String,
+    /// Whether durations are read as native histograms (`Config::native_histograms`): a
+    /// Prometheus that reads them keeps no `_bucket`, `_count` or `_sum` series of those
+    /// families, so every query of the durations uses `histogram_*` functions instead.
+    native: bool,
 }
 
 impl Queries {
-    pub(crate) fn new(names: FamilyNames) -> Queries {
+    pub(crate) fn new(names: FamilyNames, native: bool) -> Queries {
         // The namespace (with its `_`) is what the duration family has before its base name.
         let ([duration, ..], _) = names.naming.families();
         let prefix = names.duration.strip_suffix(duration).unwrap_or_default();
         let base = format!("{prefix}{}", names.naming.rule_base());
-        Queries { names, base }
+        Queries {
+            names,
+            base,
+            native,
+        }
+    }
+
+    /// The series a selector of requests is written on, for `label_values`: the request counter,
+    /// or, where requests are the native histogram's count, the in-flight gauge, which has the
+    /// same handlers and instances.
+    pub(crate) fn request_series(&self) -> &str {
+        if self.counts_from_native_histogram() {
+            &self.names.in_flight
+        } else {
+            &self.names.requests_total
+        }
+    }
+
+    /// Whether requests are counted by the native duration histogram: the OpenTelemetry naming
+    /// has no counter of its own, and with native histograms its `_count` series is not stored.
+    fn counts_from_native_histogram(&self) -> bool {
+        self.native && !self.names.has_counter()
+    }
+
+    /// `rate(<requests>{<selector>}[range])`: per second, one float series per series of
+    /// requests (with `__name__` dropped).
+    fn requests_rate(&self, selector: &str, range: &str) -> String {
+        if self.counts_from_native_histogram() {
+            format!(
+                "histogram_count(rate({{__name__=~\"{}\", {selector}}}[{range}]))",
+                self.duration_families_regex()
+            )
+        } else {
+            format!("rate({}{{{selector}}}[{range}])", self.names.requests_total)
+        }
+    }
+
+    /// `sum by (<by>) (rate(<requests>{<selector>}[range]))`.
+    fn sum_requests_rate(&self, by: &str, selector: &str, range: &str) -> String {
+        format!("sum by ({by}) ({})", self.requests_rate(selector, range))
     }
 
     /// Recording rule: requests per second of each handler of an objective.
@@ -108,27 +151,17 @@ impl Queries {
         format!("objective_handler:{}_{kind}:ratio_rate{window}", self.base)
     }
 
-    /// `sum by (<by>) (rate(<metric>{<selector>}[range]))`.
-    fn sum_rate(&self, by: &str, metric: &str, selector: &str, range: &str) -> String {
-        format!("sum by ({by}) (rate({metric}{{{selector}}}[{range}]))")
-    }
-
     /// The expression of [`rate_record`](Self::rate_record).
     pub(crate) fn rate_expr(&self, objective: &str, range: &str) -> String {
-        self.sum_rate(
-            RULES_BY,
-            &self.names.requests_total,
-            &format!("objective=\"{objective}\""),
-            range,
-        )
+        self.sum_requests_rate(RULES_BY, &format!("objective=\"{objective}\""), range)
     }
 
     /// Requests per second by status class (`2xx`, `4xx`, …) and `by`.
     pub(crate) fn status_class_rate(&self, by: &str, selector: &str, range: &str) -> String {
         format!(
-            "sum by ({by}, class) (label_replace(rate({}{{{selector}}}[{range}]), \
+            "sum by ({by}, class) (label_replace({}, \
              \"class\", \"${{1}}xx\", \"{}\", \"([0-9])..\"))",
-            self.names.requests_total,
+            self.requests_rate(selector, range),
             self.names.naming.labels().status
         )
     }
@@ -136,14 +169,12 @@ impl Queries {
     /// The share of requests ending in `server_error` or `panic`, by `by`: 0 rather than
     /// nothing when none failed, nothing when there were no requests.
     pub(crate) fn error_ratio(&self, by: &str, selector: &str, range: &str) -> String {
-        let total = &self.names.requests_total;
-        let errors = self.sum_rate(
+        let errors = self.sum_requests_rate(
             by,
-            total,
             &format!("{selector}, {}", self.names.naming.error_matcher()),
             range,
         );
-        let requests = self.sum_rate(by, total, selector, range);
+        let requests = self.sum_requests_rate(by, selector, range);
         format!("({errors} or {requests} * 0)\n/\n{requests}")
     }
 
@@ -156,18 +187,23 @@ impl Queries {
         selector: &str,
         range: &str,
     ) -> String {
-        format!(
-            "histogram_quantile({quantile}, sum by ({by}, le) (rate({{__name__=~\"{}_bucket\", {selector}}}[{range}])))",
-            self.duration_families_regex()
-        )
+        let families = self.duration_families_regex();
+        if self.native {
+            format!(
+                "histogram_quantile({quantile}, sum by ({by}) (rate({{__name__=~\"{families}\", {selector}}}[{range}])))"
+            )
+        } else {
+            format!(
+                "histogram_quantile({quantile}, sum by ({by}, le) (rate({{__name__=~\"{families}_bucket\", {selector}}}[{range}])))"
+            )
+        }
     }
 
     /// Requests per second that no `#[metered]` handler served (the companion layer's
     /// `handler="unmetered"`), by status and `by`.
     pub(crate) fn unmetered_rate(&self, by: &str, selector: &str, range: &str) -> String {
-        self.sum_rate(
+        self.sum_requests_rate(
             &format!("{by}, {}", self.names.naming.labels().status),
-            &self.names.requests_total,
             &format!("handler=\"{UNMETERED_HANDLER}\", {selector}"),
             range,
         )
@@ -206,6 +242,14 @@ impl Queries {
                 // Both duration families: handlers with their own buckets record into the
                 // custom one, and the threshold is a bucket of either (checked before).
                 let durations = self.duration_families_regex();
+                if self.native {
+                    // The share within the threshold, from the native buckets (interpolated
+                    // within the bucket the threshold falls in: exact to its width, ~9 % at
+                    // the default schema).
+                    return format!(
+                        "1 - histogram_fraction(0, {threshold}, sum by ({RULES_BY}) (rate({{__name__=~\"{durations}\", {all}}}[{range}])))"
+                    );
+                }
                 let fast = format!(
                     "sum by ({RULES_BY}) (rate({{__name__=~\"{durations}_bucket\", {all}, le=\"{threshold}\"}}[{range}]))"
                 );
@@ -276,7 +320,7 @@ mod tests {
 
     #[test]
     fn names_follow_the_namespace() {
-        let q = Queries::new(FamilyNames::new(Some("shop")));
+        let q = Queries::new(FamilyNames::new(Some("shop")), false);
         assert_eq!(
             q.rate_record("5m"),
             "objective_handler:shop_http_requests:rate5m"

@@ -327,7 +327,11 @@ mod tests {
     const API: Objective = Objective::new("api").success_rate(0.999);
 
     fn rules(options: &RuleOptions) -> String {
-        render(&Queries::new(FamilyNames::new(None)), &[API], options)
+        render(
+            &Queries::new(FamilyNames::new(None), false),
+            &[API],
+            options,
+        )
     }
 
     #[test]

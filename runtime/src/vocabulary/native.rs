@@ -118,49 +118,130 @@ impl NativeHistograms {
 /// The Go client's default zero threshold, 2⁻¹²⁸.
 const DEFAULT_ZERO_THRESHOLD: f64 = 2.938_735_877_055_719e-39;
 
-/// The upper bounds' fractions within one power of two, for schemas 1 to 8: `2^(j/2^s) / 2`
-/// for `j` in `0..2^s`, the mantissa (in `[0.5, 1)`) at which bucket `j` of an octave ends.
+/// The bucket arithmetic of one schema: the upper bounds' fractions within one power of two, and a
+/// table that finds among them in one step.
+///
+/// For schemas 1 to 8, bucket `j` of an octave ends at the fraction (mantissa, in `[0.5, 1)`)
+/// `2^(j/2^s) / 2`. The Go client binary-searches these; here the top `s + 1` bits of the
+/// mantissa pick one of `2^(s+1)` equal slices of `[0.5, 1)`, narrower than the gap between two
+/// bounds, so a slice holds at most one bound: the table gives the bounds below the slice and
+/// that one bound, and one comparison decides. The result is the binary search's (the unit tests
+/// compare both on every bound and around it).
 #[derive(Debug, Clone)]
 pub(crate) struct Bounds {
     schema: i8,
-    /// Empty for schemas 0 and below.
+    /// Empty for schemas 0 and below. The slices are made from them; tests search them.
+    #[cfg(test)]
     fractions: Box<[f64]>,
+    /// One entry per slice, for schemas above 0.
+    slices: Box<[Slice]>,
+    /// Mantissa bits below the slice index.
+    slice_shift: u32,
 }
+
+/// What one slice of `[0.5, 1)` holds: the bounds below it, and the mantissa bits of the one in
+/// it (`u64::MAX` if none). Two fractions of one octave compare as their mantissas do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slice {
+    pub(crate) below: i32,
+    pub(crate) bound: u64,
+}
+
+impl Slice {
+    /// The bounds of the octave below `mantissa`: the key within the octave.
+    #[inline]
+    pub(crate) fn within(self, mantissa: u64) -> i32 {
+        self.below + i32::from(self.bound < mantissa)
+    }
+}
+
+/// The most slices a schema has: `2^(8+1)`.
+pub(crate) const MAX_SLICES: usize = 512;
+
+pub(crate) const MANTISSA_BITS: u32 = 52;
+pub(crate) const MANTISSA_MASK: u64 = (1 << MANTISSA_BITS) - 1;
+const EXPONENT_MASK: u64 = 0x7ff;
+/// The exponent bits of a fraction in `[0.5, 1)`.
+const HALF_EXPONENT: u64 = 1022 << MANTISSA_BITS;
 
 impl Bounds {
     pub(crate) fn new(schema: i8) -> Bounds {
         debug_assert!(SCHEMAS.contains(&schema));
-        let fractions = if schema > 0 {
-            let per_octave = 1u32 << schema;
-            (0..per_octave)
-                .map(|j| (f64::from(j) / f64::from(per_octave)).exp2() / 2.0)
-                .collect()
-        } else {
-            Box::default()
-        };
-        Bounds { schema, fractions }
+        if schema <= 0 {
+            return Bounds {
+                schema,
+                #[cfg(test)]
+                fractions: Box::default(),
+                slices: Box::default(),
+                slice_shift: 0,
+            };
+        }
+        let per_octave = 1u32 << schema;
+        let fractions: Box<[f64]> = (0..per_octave)
+            .map(|j| (f64::from(j) / f64::from(per_octave)).exp2() / 2.0)
+            .collect();
+        let slice_bits = schema as u32 + 1;
+        let slices = (0..1u64 << slice_bits)
+            .map(|index| {
+                let start = f64::from_bits(HALF_EXPONENT | (index << (MANTISSA_BITS - slice_bits)));
+                let end =
+                    f64::from_bits(HALF_EXPONENT | ((index + 1) << (MANTISSA_BITS - slice_bits)));
+                // The last slice ends at 1.0, whose bits the formula above overflows into.
+                let end = if index + 1 == 1 << slice_bits {
+                    1.0
+                } else {
+                    end
+                };
+                let inside: Vec<f64> = fractions
+                    .iter()
+                    .copied()
+                    .filter(|&f| start <= f && f < end)
+                    .collect();
+                debug_assert!(inside.len() <= 1, "a slice holds at most one bound");
+                Slice {
+                    below: fractions.partition_point(|&f| f < start) as i32,
+                    bound: inside
+                        .first()
+                        .map_or(u64::MAX, |f| f.to_bits() & MANTISSA_MASK),
+                }
+            })
+            .collect();
+        Bounds {
+            schema,
+            #[cfg(test)]
+            fractions,
+            slices,
+            slice_shift: MANTISSA_BITS - slice_bits,
+        }
     }
 
     pub(crate) fn schema(&self) -> i8 {
         self.schema
     }
 
+    /// The slice table (schemas above 0; empty otherwise), and the mantissa bits below a slice's
+    /// index: for a copy the hot path reads without a bounds check.
+    pub(crate) fn slices(&self) -> (&[Slice], u32) {
+        (&self.slices, self.slice_shift)
+    }
+
     /// Where a duration of `value` seconds counts: in the zero bucket at or below
-    /// `zero_threshold`, nowhere if it is NaN (the count and sum still take it, as in the Go
-    /// client), else in bucket [`key`](Bounds::key); `+Inf` in the bucket after the largest
-    /// finite value's. Durations measured by the clock are finite and not negative; the other
-    /// cases are defined so that no input is left undefined.
+    /// `zero_threshold` (negative values too), nowhere if it is NaN (the count and sum still
+    /// take it, as in the Go client), else in bucket [`key`](Bounds::key); `+Inf` in the bucket
+    /// after the largest finite value's. Durations measured by the clock are finite and not
+    /// negative, and take the first branch; the others are defined so that no input is left
+    /// undefined. The hot path (`NativeCounts::observe`) is this for a clock's durations.
+    #[cfg(test)]
     pub(crate) fn bucket(&self, value: f64, zero_threshold: f64) -> Option<Bucket> {
-        if value.is_nan() {
+        if value > zero_threshold {
+            if value < f64::INFINITY {
+                Some(Bucket::Key(self.key(value)))
+            } else {
+                Some(Bucket::Key(self.key(f64::MAX) + 1))
+            }
+        } else if value.is_nan() {
             None
-        } else if value.abs() <= zero_threshold {
-            Some(Bucket::Zero)
-        } else if value == f64::INFINITY {
-            Some(Bucket::Key(self.key(f64::MAX) + 1))
-        } else if value > 0.0 {
-            Some(Bucket::Key(self.key(value)))
         } else {
-            // Negative durations do not happen; the zero bucket keeps them counted.
             Some(Bucket::Zero)
         }
     }
@@ -170,44 +251,55 @@ impl Bounds {
     /// mantissa (no logarithm).
     #[inline]
     pub(crate) fn key(&self, value: f64) -> i32 {
-        let (fraction, exponent) = frexp(value);
+        let bits = value.to_bits();
+        let biased = ((bits >> MANTISSA_BITS) & EXPONENT_MASK) as i32;
+        if biased == 0 {
+            return self.subnormal_key(value);
+        }
+        // `value = fraction · 2^exponent`, fraction in [0.5, 1) (C's `frexp`).
+        let exponent = biased - 1022;
+        let mantissa = bits & MANTISSA_MASK;
         if self.schema > 0 {
-            let within = self.fractions.partition_point(|&bound| bound < fraction) as i32;
+            let within = self.slices[(mantissa >> self.slice_shift) as usize].within(mantissa);
             within + ((exponent - 1) << self.schema)
         } else {
-            let mut key = exponent;
-            if fraction == 0.5 {
-                key -= 1;
-            }
+            // A fraction of exactly 0.5 (a power of two) ends the previous bucket.
+            let key = exponent - i32::from(mantissa == 0);
             let shift = -self.schema;
             (key + (1 << shift) - 1) >> shift
         }
     }
+
+    /// The key of a subnormal value: scaled into the normal range first.
+    #[cold]
+    fn subnormal_key(&self, value: f64) -> i32 {
+        let scaled = value * 2f64.powi(64);
+        // `scaled`'s bucket is 64 octaves (64·2^s keys) above `value`'s.
+        if self.schema >= 0 {
+            self.key(scaled) - (64 << self.schema)
+        } else {
+            // Octaves of 2^-s powers: 64 powers is 64 >> -s buckets (−s ≤ 4 divides 64).
+            self.key(scaled) - (64 >> -self.schema)
+        }
+    }
+
+    /// The reference the table must agree with: the binary search of the Go client.
+    #[cfg(test)]
+    fn searched_key(&self, value: f64) -> i32 {
+        let bits = value.to_bits();
+        let exponent = ((bits >> MANTISSA_BITS) & EXPONENT_MASK) as i32 - 1022;
+        let fraction = f64::from_bits(HALF_EXPONENT | (bits & MANTISSA_MASK));
+        let within = self.fractions.partition_point(|&bound| bound < fraction) as i32;
+        within + ((exponent - 1) << self.schema)
+    }
 }
 
 /// Where an observation counts besides the count and sum.
+#[cfg(test)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Bucket {
     Zero,
     Key(i32),
-}
-
-/// `value` as `fraction · 2^exponent` with `fraction` in `[0.5, 1)`, for a finite `value` above 0
-/// (C's `frexp`), read off the bits of the float.
-#[inline]
-fn frexp(value: f64) -> (f64, i32) {
-    const MANTISSA_BITS: u32 = 52;
-    const EXPONENT_MASK: u64 = 0x7ff;
-    let bits = value.to_bits();
-    let biased = ((bits >> MANTISSA_BITS) & EXPONENT_MASK) as i32;
-    if biased == 0 {
-        // Subnormal: scale into the normal range first.
-        let (fraction, exponent) = frexp(value * 2f64.powi(64));
-        return (fraction, exponent - 64);
-    }
-    // Keep sign and mantissa, set the exponent of [0.5, 1).
-    let fraction = f64::from_bits((bits & !(EXPONENT_MASK << MANTISSA_BITS)) | (1022 << 52));
-    (fraction, biased - 1022)
 }
 
 /// The upper bound of bucket `key` at `schema`: `2^(key/2^schema)`.
@@ -394,6 +486,33 @@ mod tests {
                     bounds.key(above),
                     expected + i32::from(is_bound),
                     "schema {schema}, just above 2^{exponent}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_slice_table_finds_what_the_binary_search_finds() {
+        for schema in 1..=8 {
+            let bounds = Bounds::new(schema);
+            let mut probes: Vec<f64> = values().take(2_000).collect();
+            for &fraction in bounds.fractions.iter() {
+                let bound = fraction * 2.0;
+                for step in [-2i64, -1, 0, 1, 2] {
+                    probes.push(f64::from_bits((bound.to_bits() as i64 + step) as u64));
+                }
+            }
+            for index in 0..bounds.slices.len() as u64 {
+                // Each slice's first and last mantissa.
+                let first = HALF_EXPONENT | (index << bounds.slice_shift);
+                probes.push(f64::from_bits(first) * 2.0);
+                probes.push(f64::from_bits(first + (1 << bounds.slice_shift) - 1) * 2.0);
+            }
+            for value in probes {
+                assert_eq!(
+                    bounds.key(value),
+                    bounds.searched_key(value),
+                    "schema {schema}, {value:e}"
                 );
             }
         }
