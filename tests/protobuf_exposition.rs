@@ -1,8 +1,8 @@
 //! Native histograms in the protobuf exposition, read by an independent decoder (Google's
 //! protobuf runtime for Python on client_model's `metrics.proto`, compiled by grpcio-tools'
 //! `protoc`) and checked field by field: our histograms carry classic and native buckets in one
-//! message, the user's own families come as the `prometheus` crate writes them, gzip applies,
-//! and text scrapes are what they were without the switch.
+//! message, exemplars travel in both, the user's own families come as the `prometheus` crate
+//! writes them, gzip applies, and text scrapes are what they were without the switch.
 
 #[macro_use]
 mod support;
@@ -43,6 +43,8 @@ fn recorded() -> &'static Metrics {
         let slow: Vec<_> = (0..3)
             .map(|_| {
                 std::thread::spawn(|| {
+                    // Inside a sampled OpenTelemetry context: the request's exemplar.
+                    let _trace = traced();
                     let recording = Metrics::global().begin(&SLOW, Some("/reports"), "GET");
                     std::thread::sleep(Duration::from_millis(300));
                     recording.finish(200);
@@ -59,6 +61,25 @@ fn recorded() -> &'static Metrics {
         }
         metrics
     })
+}
+
+/// The trace every slow request is recorded in.
+const TRACE_ID: &str = "07070707070707070707070707070707";
+
+fn traced() -> opentelemetry::ContextGuard {
+    use opentelemetry::trace::{
+        SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState,
+    };
+    let span = SpanContext::new(
+        TraceId::from_bytes([7; 16]),
+        SpanId::from_bytes([9; 8]),
+        TraceFlags::SAMPLED,
+        true,
+        TraceState::default(),
+    );
+    opentelemetry::Context::new()
+        .with_remote_span_context(span)
+        .attach()
 }
 
 fn family<'a>(decoded: &'a Value, name: &str) -> &'a Value {
@@ -173,6 +194,36 @@ fn histograms_carry_classic_and_native_buckets_in_one_message() {
     };
     assert_eq!(cumulative(0.25), 0);
     assert_eq!(cumulative(0.75), 3);
+
+    // Exemplars: on the classic bucket the requests landed in, and among the native ones, with
+    // their timestamp.
+    let with_exemplar: Vec<f64> = classic
+        .iter()
+        .filter(|b| !b["exemplar"].is_null())
+        .map(|b| b["upper_bound"].as_f64().unwrap())
+        .collect();
+    assert_eq!(with_exemplar, [0.5], "{classic:?}");
+    let exemplar = &classic[bounds.iter().position(|&b| b == 0.5).unwrap()]["exemplar"];
+    let trace = |exemplar: &Value| {
+        exemplar["label"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["name"] == "trace_id")
+            .map(|l| l["value"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(trace(exemplar).as_deref(), Some(TRACE_ID));
+    assert!((0.3..0.5).contains(&exemplar["value"].as_f64().unwrap()));
+    let natives = slow["exemplars"].as_array().expect("native exemplars");
+    assert_eq!(natives.len(), 1, "{natives:?}");
+    assert_eq!(trace(&natives[0]).as_deref(), Some(TRACE_ID));
+    assert!(
+        natives[0]["timestamp"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("20")),
+        "an RFC 3339 timestamp: {}",
+        natives[0]["timestamp"]
+    );
 
     // Immediate requests: native buckets far below a millisecond.
     let fast = &metric(duration, "fast_ping")["histogram"];
