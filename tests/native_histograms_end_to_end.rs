@@ -25,18 +25,15 @@ const INSTANCES: [Framework; 4] = [
     Framework::Axum,
 ];
 
-/// Slow requests per instance: 3, 4, 5 and 6, so the sum is not a multiple of one instance's.
-fn slow_requests(instance: usize) -> usize {
-    3 + instance
-}
-
-#[test]
-fn prometheus_reads_native_histograms_over_protobuf_and_classic_ones_without_the_flag() {
-    let instances: Vec<ExampleServer> = INSTANCES
+/// The quickstart of each framework with `env`, and a Prometheus that reads native histograms
+/// scraping them all as the job `quickstart`.
+fn native_scrape(
+    frameworks: &[Framework],
+    env: &[(&str, &str)],
+) -> (Vec<ExampleServer>, Vec<SocketAddr>, Prometheus) {
+    let instances: Vec<ExampleServer> = frameworks
         .iter()
-        .map(|framework| {
-            ExampleServer::start(framework.example(), &[("METRICS_NATIVE_HISTOGRAMS", "1")])
-        })
+        .map(|framework| ExampleServer::start(framework.example(), env))
         .collect();
     let targets: Vec<SocketAddr> = instances.iter().map(|i| i.addr).collect();
     let native = Prometheus::start_with(
@@ -45,6 +42,18 @@ fn prometheus_reads_native_histograms_over_protobuf_and_classic_ones_without_the
         None,
         &["--enable-feature=native-histograms"],
     );
+    (instances, targets, native)
+}
+
+/// Slow requests per instance: 3, 4, 5 and 6, so the sum is not a multiple of one instance's.
+fn slow_requests(instance: usize) -> usize {
+    3 + instance
+}
+
+#[test]
+fn prometheus_reads_native_histograms_over_protobuf_and_classic_ones_without_the_flag() {
+    let (instances, targets, native) =
+        native_scrape(&INSTANCES, &[("METRICS_NATIVE_HISTOGRAMS", "1")]);
     let classic = Prometheus::start("quickstart", &targets);
     for prometheus in [&native, &classic] {
         wait_until("all four targets are up", || {
@@ -143,17 +152,7 @@ fn under_the_opentelemetry_naming_requests_are_the_native_histograms_count() {
         ("METRICS_NATIVE_HISTOGRAMS", "1"),
         ("METRICS_NAMING", "opentelemetry"),
     ];
-    let instances: Vec<ExampleServer> = [Framework::Actix, Framework::Axum]
-        .iter()
-        .map(|framework| ExampleServer::start(framework.example(), &env))
-        .collect();
-    let targets: Vec<SocketAddr> = instances.iter().map(|i| i.addr).collect();
-    let native = Prometheus::start_with(
-        "quickstart",
-        &targets,
-        None,
-        &["--enable-feature=native-histograms"],
-    );
+    let (instances, _, native) = native_scrape(&[Framework::Actix, Framework::Axum], &env);
     for instance in &instances {
         for _ in 0..3 {
             let (status, _) =
