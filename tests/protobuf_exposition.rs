@@ -25,6 +25,8 @@ const PROMETHEUS_NATIVE_ACCEPT: &str = "application/vnd.google.protobuf;\
 
 static SLOW: HandlerSite = HandlerSite::new("slow_report", &[], &[]);
 static FAST: HandlerSite = HandlerSite::new("fast_ping", &[], &[]);
+/// A handler with its own buckets: the custom-buckets family, native too.
+static UPLOAD: HandlerSite = HandlerSite::new("upload", &[], &[1.0, 10.0]);
 
 /// Installs native histograms in a registry of this binary's own, with one family of the user's
 /// (a counter at 7), and records 3 requests of 300 ms and 4 immediate ones, once.
@@ -55,6 +57,11 @@ fn recorded() -> &'static Metrics {
             Metrics::global()
                 .begin(&FAST, Some("/ping"), "GET")
                 .finish(200);
+        }
+        for _ in 0..2 {
+            Metrics::global()
+                .begin(&UPLOAD, Some("/upload"), "POST")
+                .finish(201);
         }
         for thread in slow {
             thread.join().unwrap();
@@ -234,6 +241,19 @@ fn histograms_carry_classic_and_native_buckets_in_one_message() {
         fast_buckets.iter().all(|&(key, _)| key < -80),
         "2^(-80/8) s ≈ 1 ms: {fast_buckets:?}"
     );
+
+    // The custom-buckets family: its own classic bounds, native buckets as the other's.
+    let custom = family(&decoded, "http_requests_custom_duration_seconds");
+    let upload = &metric(custom, "upload")["histogram"];
+    let bounds: Vec<f64> = upload["bucket"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["upper_bound"].as_f64().unwrap())
+        .collect();
+    assert_eq!(bounds, [1.0, 10.0]);
+    assert_eq!(upload["schema"], 3);
+    assert_eq!(native_buckets(upload).iter().map(|b| b.1).sum::<u64>(), 2);
 
     // The counter and the gauge.
     let requests = family(&decoded, "http_requests_total");

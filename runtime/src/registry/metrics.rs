@@ -325,7 +325,9 @@ impl Metrics {
     }
 
     /// The answer to a scrape that sent these `Accept` and `Accept-Encoding` headers (`None`
-    /// when absent or not text): OpenMetrics or the classic format, gzipped or not, with the
+    /// when absent or not text): OpenMetrics or the classic format, or, with
+    /// [native histograms](crate::Config::native_histograms) configured, the protobuf format
+    /// when preferred ([`Format::from_accept_with_protobuf`]); gzipped or not, with the
     /// `Content-Type` and `Content-Encoding` to send. The `/metrics` routes of both frameworks
     /// are this call; use it to serve metrics from anything else.
     ///

@@ -24,7 +24,9 @@ use axum::routing::get;
 use axum::Router;
 use tower::ServiceExt;
 
-use support::{actix_allocations, actix_per_request, bare_axum, ActixAllocations, REQUESTS};
+use support::{
+    actix_allocations, actix_per_request, bare_axum, per_request, ActixAllocations, REQUESTS,
+};
 
 #[handler_metrics::axum::metered]
 async fn metered_axum(Path(id): Path<u32>) -> String {
@@ -34,19 +36,6 @@ async fn metered_axum(Path(id): Path<u32>) -> String {
 #[handler_metrics::metered]
 async fn metered_actix(id: web::Path<u32>) -> String {
     id.to_string()
-}
-
-/// Allocations per request made by `request(path)`, after three requests to warm up.
-fn per_request(mut request: impl FnMut(&str), path: &str) -> u64 {
-    for _ in 0..3 {
-        request(path);
-    }
-    let info = allocation_counter::measure(|| {
-        for _ in 0..REQUESTS {
-            request(path);
-        }
-    });
-    info.count_total / REQUESTS
 }
 
 #[test]

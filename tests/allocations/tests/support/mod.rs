@@ -1,4 +1,4 @@
-//! What both allocation tests share: the request count, the bare handlers, and the actix-web
+//! What the allocation tests share: the request count, the bare handlers, and the actix-web
 //! measurements.
 
 #![allow(dead_code)]
@@ -76,6 +76,19 @@ where
         metered: actix_per_request(&metered),
         lookup,
     }
+}
+
+/// Allocations per request made by `request(path)`, after three requests to warm up.
+pub(crate) fn per_request(mut request: impl FnMut(&str), path: &str) -> u64 {
+    for _ in 0..3 {
+        request(path);
+    }
+    let info = allocation_counter::measure(|| {
+        for _ in 0..REQUESTS {
+            request(path);
+        }
+    });
+    info.count_total / REQUESTS
 }
 
 /// Allocations per request to `/items/7` on `app`, after three requests to warm up.
