@@ -9,7 +9,8 @@
 //!   their creation (the cold part: labels, buckets, warnings about its objective);
 //! - [`scope`]: test scopes, the requests one test's future recorded;
 //! - [`store`]: what series creation needs from the installed configuration, and every series;
-//! - [`series`]: the series themselves, only added to once created;
+//! - [`series`]: the series themselves, only added to once created; [`native`]: a status
+//!   series' native-histogram buckets, when configured;
 //! - [`shards`], [`append_only`], [`clock`]: thread-sharded counts, the lock-free list series are
 //!   found in, and the time-stamp-counter clock;
 //! - `exemplar` (feature `opentelemetry`): the trace of a recent request per histogram bucket.

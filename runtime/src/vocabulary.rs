@@ -1,6 +1,7 @@
 //! The words every layer shares: label and family names, the default buckets, the `outcome`
-//! label, and the [`Objective`](objective::Objective) a handler declares. Plain values with no behaviour of their own beyond checks;
-//! this module imports nothing else of the crate.
+//! label, the [`Objective`](objective::Objective) a handler declares, and the native histograms'
+//! settings and bucket arithmetic ([`native`]). Plain values and pure functions, with no
+//! behaviour of their own beyond checks; this module imports nothing else of the crate.
 
 pub(crate) mod buckets;
 pub(crate) mod names;
