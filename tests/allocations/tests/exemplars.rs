@@ -6,15 +6,10 @@
 mod support;
 
 use actix_web::web;
-use axum::body::Body;
 use axum::extract::Path;
-use axum::http::Request;
-use axum::routing::get;
-use axum::Router;
 use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState};
-use tower::ServiceExt;
 
-use support::{actix_allocations, bare_axum, ActixAllocations, REQUESTS};
+use support::{actix_allocations, axum_allocations, ActixAllocations, AxumAllocations};
 
 /// The trace every request here is served in.
 fn attach_trace(trace_id: [u8; 16]) -> opentelemetry::ContextGuard {
@@ -42,18 +37,6 @@ fn assert_exemplar_exposed(trace_id: [u8; 16]) {
     );
 }
 
-/// Allocations per call of `call`, after three calls to warm up.
-fn per_call(mut call: impl FnMut()) -> u64 {
-    for _ in 0..3 {
-        call();
-    }
-    let mut total = 0;
-    for _ in 0..REQUESTS {
-        total += allocation_counter::measure(&mut call).count_total;
-    }
-    total / REQUESTS
-}
-
 #[handler_metrics::axum::metered]
 async fn traced_axum(Path(id): Path<u32>) -> String {
     id.to_string()
@@ -62,25 +45,10 @@ async fn traced_axum(Path(id): Path<u32>) -> String {
 #[test]
 fn axum_exemplars_add_no_allocation_per_request() {
     let _trace = attach_trace([0xa1; 16]);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a tokio runtime");
-    let app: Router = Router::new()
-        .route("/bare/{id}", get(bare_axum))
-        .route("/traced/{id}", get(traced_axum));
-    let call = |path: &'static str| {
-        let app = app.clone();
-        let runtime = &runtime;
-        move || {
-            let request = Request::get(path).body(Body::empty()).expect("a request");
-            let response = runtime
-                .block_on(app.clone().oneshot(request))
-                .expect("a response");
-            assert_eq!(response.status(), 200);
-        }
-    };
-    let bare = per_call(call("/bare/7"));
-    let traced = per_call(call("/traced/7"));
+    let AxumAllocations {
+        bare,
+        metered: traced,
+    } = axum_allocations(traced_axum);
     println!("axum, in a sampled trace: {bare} allocations per request bare, {traced} metered");
     assert_eq!(
         traced, bare,

@@ -5,14 +5,9 @@
 
 mod support;
 
-use axum::body::Body;
 use axum::extract::Path;
-use axum::http::Request;
-use axum::routing::get;
-use axum::Router;
-use tower::ServiceExt;
 
-use support::{actix_allocations, bare_axum, per_request, ActixAllocations, REQUESTS};
+use support::{actix_allocations, axum_allocations, ActixAllocations, AxumAllocations, REQUESTS};
 
 #[handler_metrics::axum::metered]
 async fn native_axum(Path(id): Path<u32>) -> String {
@@ -38,21 +33,7 @@ fn install() {
 #[test]
 fn axum_native_recording_adds_no_allocation_per_request() {
     install();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a tokio runtime");
-    let app: Router = Router::new()
-        .route("/bare/{id}", get(bare_axum))
-        .route("/native/{id}", get(native_axum));
-    let call = |path: &str| {
-        let request = Request::get(path).body(Body::empty()).expect("a request");
-        let response = runtime
-            .block_on(app.clone().oneshot(request))
-            .expect("a response");
-        assert_eq!(response.status(), 200);
-    };
-    let bare = per_request(call, "/bare/7");
-    let metered = per_request(call, "/native/7");
+    let AxumAllocations { bare, metered } = axum_allocations(native_axum);
     println!("axum, native histograms: {bare} allocations per request bare, {metered} metered");
     assert_eq!(
         metered, bare,

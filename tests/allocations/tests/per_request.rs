@@ -25,7 +25,8 @@ use axum::Router;
 use tower::ServiceExt;
 
 use support::{
-    actix_allocations, actix_per_request, bare_axum, per_request, ActixAllocations, REQUESTS,
+    actix_allocations, actix_per_request, axum_allocations, bare_axum, per_request,
+    ActixAllocations, AxumAllocations, REQUESTS,
 };
 
 #[handler_metrics::axum::metered]
@@ -40,21 +41,7 @@ async fn metered_actix(id: web::Path<u32>) -> String {
 
 #[test]
 fn axum_wrapper_adds_no_allocation_per_request() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a tokio runtime");
-    let app: Router = Router::new()
-        .route("/bare/{id}", get(bare_axum))
-        .route("/metered/{id}", get(metered_axum));
-    let call = |path: &str| {
-        let request = Request::get(path).body(Body::empty()).expect("a request");
-        let response = runtime
-            .block_on(app.clone().oneshot(request))
-            .expect("a response");
-        assert_eq!(response.status(), 200);
-    };
-    let bare = per_request(call, "/bare/7");
-    let metered = per_request(call, "/metered/7");
+    let AxumAllocations { bare, metered } = axum_allocations(metered_axum);
     println!("axum: {bare} allocations per request bare, {metered} metered");
     assert_eq!(metered, bare, "allocations added by #[metered] on axum");
     let q = handler_metrics::testing::handler("metered_axum").endpoint("/metered/{id}");

@@ -1,5 +1,5 @@
-//! What the allocation tests share: the request count, the bare handlers, and the actix-web
-//! measurements.
+//! What the allocation tests share: the request count, the bare handlers, and the measurements
+//! on both frameworks.
 
 #![allow(dead_code)]
 
@@ -8,7 +8,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll, Waker};
 
 use actix_web::{test as actix_test, web, App};
+use axum::body::Body;
 use axum::extract::Path;
+use axum::http::Request;
+use axum::routing::get;
+use axum::Router;
+use tower::ServiceExt;
 
 /// Requests measured per handler.
 pub(crate) const REQUESTS: u64 = 100;
@@ -75,6 +80,38 @@ where
         bare: actix_per_request(&bare),
         metered: actix_per_request(&metered),
         lookup,
+    }
+}
+
+/// What one axum request allocates: the bare handler at `/bare/{id}` and `metered` (the same
+/// handler with the attribute) at `/metered/{id}`, routes of one router called in process
+/// (`oneshot`, on a current-thread runtime on this thread).
+pub(crate) struct AxumAllocations {
+    pub(crate) bare: u64,
+    pub(crate) metered: u64,
+}
+
+pub(crate) fn axum_allocations<H, T>(metered: H) -> AxumAllocations
+where
+    H: axum::handler::Handler<T, ()>,
+    T: 'static,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a tokio runtime");
+    let app: Router = Router::new()
+        .route("/bare/{id}", get(bare_axum))
+        .route("/metered/{id}", get(metered));
+    let call = |path: &str| {
+        let request = Request::get(path).body(Body::empty()).expect("a request");
+        let response = runtime
+            .block_on(app.clone().oneshot(request))
+            .expect("a response");
+        assert_eq!(response.status(), 200);
+    };
+    AxumAllocations {
+        bare: per_request(call, "/bare/7"),
+        metered: per_request(call, "/metered/7"),
     }
 }
 
