@@ -18,8 +18,14 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target/benches}"
 cargo build -q --release --manifest-path benches/Cargo.toml --bin service_stack
 bin="$CARGO_TARGET_DIR/release/service_stack"
 
+# Instructions per request of the variant `$1` (with the `service_stack one` option `$2`, if
+# any), each measured once: the tables below share variants.
+cache="$(mktemp -d)"
+trap 'rm -rf "$cache"' EXIT
 per_request() {
-    service_stack_per_request "$bin" "$1" "$n"
+    local file="$cache/$1${2:+-$2}"
+    [ -f "$file" ] || service_stack_per_request "$bin" "$1" "$n" "${2:-}" >"$file"
+    cat "$file"
 }
 
 echo "valgrind --tool=callgrind, instructions in $n requests / $n, after warm-up; $(valgrind --version)"
@@ -74,9 +80,9 @@ echo "|---|---|---|---|---|---|---|---|"
 for framework in actix axum; do
     for routes in 4 203; do
         metered="$(per_request "$framework-metered-$routes")"
-        metered_native="$(service_stack_per_request "$bin" "$framework-metered-$routes" "$n" native)"
+        metered_native="$(per_request "$framework-metered-$routes" native)"
         layered="$(per_request "$framework-layered-$routes")"
-        layered_native="$(service_stack_per_request "$bin" "$framework-layered-$routes" "$n" native)"
+        layered_native="$(per_request "$framework-layered-$routes" native)"
         echo "| $framework | $routes | $metered | $metered_native | **$((metered_native - metered))** | $layered | $layered_native | **$((layered_native - layered))** |"
     done
 done

@@ -8,6 +8,7 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
+use crate::hot_path::native::NativeValues;
 use crate::hot_path::scope::{self, ScopeData};
 use crate::hot_path::series::{RouteSeries, StatusSeries};
 use crate::registry::metrics::Metrics;
@@ -199,30 +200,20 @@ impl Query {
     /// assert!(handler_metrics_runtime::testing::handler("nobody").native().is_none());
     /// ```
     pub fn native(&self) -> Option<NativeHistogram> {
+        Metrics::global().shared.store.native?;
         let mut series = Vec::new();
-        let mut configured = Metrics::global().shared.store.native.is_some();
-        self.for_each_status(|s| {
-            if let Some(values) = s.native_values() {
-                configured = true;
-                series.push(values);
-            }
-        });
-        if !configured {
-            return None;
-        }
-        let zero_threshold = series.first().map_or(0.0, |v| v.zero_threshold);
-        let zero_count = series.iter().map(|v| v.zero_count).sum();
+        self.for_each_status(|s| series.extend(s.native_values()));
         let parts: Vec<(i8, &[(i32, u64)])> = series
             .iter()
             .map(|v| (v.schema, v.buckets.as_slice()))
             .collect();
         let (schema, buckets) = native::merge(&parts);
-        Some(NativeHistogram {
+        Some(NativeHistogram(NativeValues {
             schema,
-            zero_threshold,
-            zero_count,
+            zero_threshold: series.first().map_or(0.0, |v| v.zero_threshold),
+            zero_count: series.iter().map(|v| v.zero_count).sum(),
             buckets,
-        })
+        }))
     }
 
     /// The sum of the in-flight gauge (`http_requests_in_flight`, or
@@ -319,57 +310,53 @@ impl Query {
 /// assert!(median >= 0.02 / 1.1, "{median}");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct NativeHistogram {
-    schema: i8,
-    zero_threshold: f64,
-    zero_count: u64,
-    buckets: Vec<(i32, u64)>,
-}
+pub struct NativeHistogram(NativeValues);
 
 impl NativeHistogram {
     /// The schema, −4 to 8: bucket `k` holds `(2^((k-1)/2^schema), 2^(k/2^schema)]` seconds.
     pub fn schema(&self) -> i8 {
-        self.schema
+        self.0.schema
     }
 
     /// Durations at or below this many seconds count in the zero bucket.
     pub fn zero_threshold(&self) -> f64 {
-        self.zero_threshold
+        self.0.zero_threshold
     }
 
     /// Requests in the zero bucket.
     pub fn zero_count(&self) -> u64 {
-        self.zero_count
+        self.0.zero_count
     }
 
     /// The populated buckets, ascending: (key, requests).
     pub fn buckets(&self) -> &[(i32, u64)] {
-        &self.buckets
+        &self.0.buckets
     }
 
     /// Requests counted: the zero bucket's and every other's (`histogram_count`).
     pub fn count(&self) -> u64 {
-        self.zero_count + self.buckets.iter().map(|b| b.1).sum::<u64>()
+        self.0.count()
     }
 
     /// The `q`-quantile in seconds, estimated as Prometheus 2.42's `histogram_quantile` does
     /// (linear within the bucket where the rank falls); `None` with no request, or `q` outside
     /// `0..=1`.
     pub fn quantile(&self, q: f64) -> Option<f64> {
+        let values = &self.0;
         native::quantile(
             q,
-            self.schema,
-            self.zero_threshold,
-            self.zero_count,
-            &self.buckets,
+            values.schema,
+            values.zero_threshold,
+            values.zero_count,
+            &values.buckets,
         )
     }
 
     /// The bounds of bucket `key` in seconds: (exclusive lower, inclusive upper).
     pub fn bucket_bounds(&self, key: i32) -> (f64, f64) {
         (
-            native::upper_bound(self.schema, key - 1),
-            native::upper_bound(self.schema, key),
+            native::upper_bound(self.0.schema, key - 1),
+            native::upper_bound(self.0.schema, key),
         )
     }
 }

@@ -238,8 +238,7 @@ impl Scrape {
 pub(crate) fn encode(shared: &Shared, format: Format) -> Result<Vec<u8>, ExpositionError> {
     match format {
         Format::Protobuf => {
-            check_registered(shared)?;
-            let others = gather_others(&shared.registry);
+            let others = gather(shared)?;
             let mut bytes = Vec::with_capacity(32 * 1024);
             protobuf::write(shared, &others, &mut bytes)?;
             Ok(bytes)
@@ -250,10 +249,7 @@ pub(crate) fn encode(shared: &Shared, format: Format) -> Result<Vec<u8>, Exposit
 
 /// The registry of `shared` in a text format (the classic one for [`Format::Protobuf`]).
 pub(crate) fn encode_text(shared: &Shared, format: Format) -> Result<String, ExpositionError> {
-    check_registered(shared)?;
-    // Everything else in the registry goes through `gather()`; our own families are written
-    // straight from the series, with labels rendered at the first scrape.
-    let others = gather_others(&shared.registry);
+    let others = gather(shared)?;
     let mut text = String::with_capacity(64 * 1024);
     if format == Format::OpenMetrics {
         openmetrics::write_families(&others, &mut text);
@@ -266,10 +262,13 @@ pub(crate) fn encode_text(shared: &Shared, format: Format) -> Result<String, Exp
     Ok(text)
 }
 
-fn check_registered(shared: &Shared) -> Result<(), ExpositionError> {
+/// Everything in the registry but our own families, through `gather()` (ours are written
+/// straight from the series, with labels rendered at the first scrape); an error if our families
+/// could not be registered.
+fn gather(shared: &Shared) -> Result<Vec<prometheus::proto::MetricFamily>, ExpositionError> {
     match shared.registration_error.get() {
         Some(reason) => Err(ExpositionError::NotRegistered(reason.clone())),
-        None => Ok(()),
+        None => Ok(gather_others(&shared.registry)),
     }
 }
 

@@ -187,16 +187,17 @@ impl Queries {
         selector: &str,
         range: &str,
     ) -> String {
+        // Native histograms are the families' own series; classic ones, their `_bucket` series
+        // kept apart by `le`.
         let families = self.duration_families_regex();
-        if self.native {
-            format!(
-                "histogram_quantile({quantile}, sum by ({by}) (rate({{__name__=~\"{families}\", {selector}}}[{range}])))"
-            )
+        let (series, by) = if self.native {
+            (families, by.to_owned())
         } else {
-            format!(
-                "histogram_quantile({quantile}, sum by ({by}, le) (rate({{__name__=~\"{families}_bucket\", {selector}}}[{range}])))"
-            )
-        }
+            (format!("{families}_bucket"), format!("{by}, le"))
+        };
+        format!(
+            "histogram_quantile({quantile}, sum by ({by}) (rate({{__name__=~\"{series}\", {selector}}}[{range}])))"
+        )
     }
 
     /// Requests per second that no `#[metered]` handler served (the companion layer's

@@ -166,7 +166,7 @@ fn write_exemplar(_: &mut String, _: &StatusSeries, _: usize) {}
 
 /// Lower-case hex, as OpenTelemetry writes trace and span ids.
 #[cfg(feature = "opentelemetry")]
-fn push_hex(out: &mut String, bytes: &[u8]) {
+pub(super) fn push_hex(out: &mut String, bytes: &[u8]) {
     for byte in bytes {
         let _ = write!(out, "{byte:02x}");
     }

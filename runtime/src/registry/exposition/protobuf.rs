@@ -156,13 +156,11 @@ fn histogram(series: &StatusSeries) -> messages::Histogram {
 /// The exemplar of classic bucket `index` (the last is `+Inf`), if it has one.
 #[cfg(feature = "opentelemetry")]
 fn exemplar(series: &StatusSeries, index: usize) -> Option<messages::Exemplar> {
-    use std::fmt::Write as _;
     let exemplar = series.exemplars.get(index)?;
     let hex = |bytes: &[u8]| {
-        bytes.iter().fold(String::new(), |mut out, byte| {
-            let _ = write!(out, "{byte:02x}");
-            out
-        })
+        let mut out = String::with_capacity(2 * bytes.len());
+        super::families::push_hex(&mut out, bytes);
+        out
     };
     let at = crate::hot_path::clock::unix_seconds(exemplar.at);
     Some(messages::Exemplar {
